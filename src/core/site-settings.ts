@@ -1,0 +1,39 @@
+/** Site-wide settings (SPEC sections 4, 6, 9, A1). Stored as one JSON value. */
+export interface SiteSettings {
+  siteName: string;
+  /** Q3 */
+  generalQueueEnabled: boolean;
+  /** F4 and C7: where sessions go when nothing else takes them; null = the general queue. */
+  fallbackQueueId: string | null;
+  /** F2–F4 may be switched off; then F5 follows F1. */
+  fallbackRulesEnabled: boolean;
+  /** A1: seconds after a rep's last connection drops before they count as logged out. */
+  repGraceSeconds: number;
+  /** How long a customer may be disconnected before the session is abandoned (L3). */
+  customerGraceSeconds: number;
+  /** W3 (beyond) */
+  maxOverflowMoves: number;
+  /** L3 `expired` (beyond): 0 = off. */
+  maxWaitSeconds: number;
+  /** Origins allowed to embed the chat widget (C5). */
+  allowedOrigins: string[];
+  /** Notices shown to waiting customers. */
+  customerNotice: string;
+}
+
+export const DEFAULT_SITE_SETTINGS: SiteSettings = {
+  siteName: 'Lobby',
+  generalQueueEnabled: true,
+  fallbackQueueId: null,
+  fallbackRulesEnabled: true,
+  repGraceSeconds: 60,
+  customerGraceSeconds: 120,
+  maxOverflowMoves: 10,
+  maxWaitSeconds: 0,
+  allowedOrigins: [],
+  customerNotice: '',
+};
+
+export const GENERAL_QUEUE_ID = 'general';
+export const teamQueueId = (teamId: string): string => `team:${teamId}`;
+export const personalQueueId = (userId: string): string => `rep:${userId}`;

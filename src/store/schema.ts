@@ -1,0 +1,223 @@
+/**
+ * Row types of every table, as Kysely sees them. Times are integers: milliseconds since
+ * the epoch, passed in by the engine from the injected clock (SQL never calls now()).
+ * JSON columns are stored as text on both stores so that one query code serves both.
+ */
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export interface PolicyTable {
+  id: string;
+  name: string;
+  /** JSON of PolicySettings (src/core/policy.ts). */
+  settings: string;
+}
+
+export interface UserTable {
+  id: string;
+  login: string;
+  display_name: string;
+  display_number: number;
+  policy_id: string;
+  password_hash: string;
+  is_admin: number;
+  show_on_rep_list: number;
+  disabled: number;
+  created_at: number;
+}
+
+export interface TeamTable {
+  id: string;
+  name: string;
+  /** 'team' | 'embassy' */
+  kind: string;
+}
+
+export interface TeamMemberTable {
+  team_id: string;
+  user_id: string;
+  /** 'member' | 'lead' | 'manager' */
+  role: string;
+}
+
+/**
+ * Every place a session can wait. Ids are derived so that they read well in events and
+ * logs: `general`, `team:<teamId>`, `rep:<userId>`. Routing and waiting settings live on
+ * the queue, not the team, because the general queue has them too.
+ */
+export interface QueueTable {
+  id: string;
+  /** 'personal' | 'team' | 'embassy' | 'general' */
+  kind: string;
+  team_id: string | null;
+  user_id: string | null;
+  persistent: number;
+  algorithm: string;
+  offer_timeout_seconds: number;
+  waiting_action: string;
+  waiting_after_seconds: number;
+  overflow_queue_id: string | null;
+}
+
+export interface SkillTable {
+  id: string;
+  name: string;
+  parent_id: string | null;
+  /** Rank among root skills: 1 is the highest. Null below the root. */
+  root_rank: number | null;
+}
+
+export interface RepSkillTable {
+  user_id: string;
+  skill_id: string;
+  /** 'preferred' | 'ignored' */
+  level: string;
+}
+
+export interface IssueTable {
+  id: string;
+  code: string;
+  title: string;
+  description: string;
+  queue_id: string;
+  /** JSON array of skill ids, in order of importance. */
+  skills: string;
+  priority: number;
+  shown_on_portal: number;
+}
+
+export interface SiteSettingTable {
+  key: string;
+  /** JSON value. */
+  value: string;
+}
+
+export interface SessionTable {
+  id: string;
+  /** 'waiting' | 'active' | 'ended' */
+  state: string;
+  /** 'session_key' | 'rep_list' | 'issue' | 'button' | 'chat' | 'api' */
+  origin: string;
+  client_type: string;
+  customer_name: string;
+  customer_company: string;
+  customer_details: string;
+  issue_id: string | null;
+  priority: number;
+  required_skills: string;
+  attributes: string;
+  first_queue_id: string;
+  queue_id: string | null;
+  /** The last queue it waited in: F2's target once it is active. */
+  last_queue_id: string;
+  queued_at: number | null;
+  waiting_since: number;
+  owner_id: string | null;
+  overdue: number;
+  overflow_moves: number;
+  customer_token_hash: string;
+  created_at: number;
+  accepted_at: number | null;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+
+export interface ParticipantTable {
+  session_id: string;
+  user_id: string;
+  /** 'owner' | 'participant' */
+  role: string;
+  joined_at: number;
+}
+
+export interface SessionKeyTable {
+  key: string;
+  rep_id: string;
+  queue_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  session_id: string | null;
+}
+
+export interface OfferTable {
+  id: string;
+  session_id: string;
+  rep_id: string;
+  /** 'pending' | 'accepted' | 'rejected' | 'expired' | 'rescinded' */
+  state: string;
+  made_at: number;
+  expires_at: number;
+  ended_at: number | null;
+  explanation: string;
+}
+
+export interface ExclusionTable {
+  session_id: string;
+  rep_id: string;
+}
+
+export interface EventTable {
+  seq: Generated<number>;
+  at: number;
+  type: string;
+  session_id: string | null;
+  queue_id: string | null;
+  rep_id: string | null;
+  /** JSON payload. */
+  data: string;
+}
+
+/** Durable timers (DESIGN: timers are rows). */
+export interface TimerTable {
+  id: string;
+  kind: string;
+  ref: string;
+  due_at: number;
+}
+
+export interface PresenceTable {
+  user_id: string;
+  connections: number;
+  logged_in: number;
+  locked: number;
+  idle: number;
+  opted_out: number;
+  last_activity_at: number;
+  load_since: number;
+  missed_offers: number;
+}
+
+export interface LoginTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface Database {
+  policies: PolicyTable;
+  users: UserTable;
+  teams: TeamTable;
+  team_members: TeamMemberTable;
+  queues: QueueTable;
+  skills: SkillTable;
+  rep_skills: RepSkillTable;
+  issues: IssueTable;
+  site_settings: SiteSettingTable;
+  sessions: SessionTable;
+  participants: ParticipantTable;
+  session_keys: SessionKeyTable;
+  offers: OfferTable;
+  exclusions: ExclusionTable;
+  events: EventTable;
+  timers: TimerTable;
+  presence: PresenceTable;
+  logins: LoginTable;
+}
+
+export type SessionRow = Selectable<SessionTable>;
+export type NewSession = Insertable<SessionTable>;
+export type EventRow = Selectable<EventTable>;
+export type UserRow = Selectable<UserTable>;
+export type QueueRow = Selectable<QueueTable>;

@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database } from './schema.js';
+import type { Db, Store } from './store.js';
+import { migrateToLatest } from './migrate.js';
+
+export class DataDirLockedError extends Error {
+  constructor(dir: string) {
+    super(`another Lobby process is using the data folder ${dir}; stop it first, or set LOBBY_DATA_DIR to another folder`);
+    this.name = 'DataDirLockedError';
+  }
+}
+
+/**
+ * The embedded store. The database file is opened in SQLite's exclusive locking mode and
+ * written once at open, so the OS-level lock is held for the life of the process: a second
+ * process on the same folder fails at once, and a crashed process leaves no stale lock.
+ */
+export async function openSqliteStore(dataDir: string): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'lobby.db');
+  const raw = new BetterSqlite3(file, { timeout: 0 });
+  try {
+    raw.pragma('locking_mode = EXCLUSIVE');
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    raw.pragma('foreign_keys = ON');
+    raw.exec('BEGIN EXCLUSIVE; COMMIT;');
+  } catch (err) {
+    raw.close();
+    if (err instanceof Error && /locked|busy/i.test(err.message)) throw new DataDirLockedError(dataDir);
+    throw err;
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  await migrateToLatest(db as unknown as Db, 'sqlite');
+  return {
+    kind: 'sqlite',
+    db,
+    async routingTransaction(work) {
+      // Kysely's SQLite driver has one connection behind a mutex; holding it for the whole
+      // transaction serializes commands in this process, and BEGIN IMMEDIATE takes the
+      // write lock up front so that a transaction never upgrades from read to write.
+      return db.connection().execute(async (conn) => {
+        await sql`BEGIN IMMEDIATE`.execute(conn);
+        try {
+          const result = await work(conn);
+          await sql`COMMIT`.execute(conn);
+          return result;
+        } catch (err) {
+          await sql`ROLLBACK`.execute(conn);
+          throw err;
+        }
+      });
+    },
+    async serverVersion() {
+      const row = await sql<{ v: string }>`select sqlite_version() as v`.execute(db);
+      return `SQLite ${row.rows[0]?.v ?? '?'}`;
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
