@@ -1,0 +1,113 @@
+/**
+ * The engine's public face: every command the server may run, each one transaction.
+ * Built by main.ts from its parts; holds no authoritative state of its own.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../store/store.js';
+import type { RawCustomerInput } from '../core/customer-input.js';
+import { LobbyError } from '../core/errors.js';
+import { findIssueByCode } from '../store/queries/directory.js';
+import type { Clock } from './clock.js';
+import { CommandRunner } from './command-runner.js';
+import { EventBus } from './event-bus.js';
+import type { Ids } from './ids.js';
+import { TimerDispatcher, type TimerHandler } from './timer-dispatcher.js';
+import {
+  acceptSession,
+  createSession,
+  endSession,
+  sendChatMessage,
+  type CreateSessionInput,
+  type EndReason,
+  type Speaker,
+} from './session-commands.js';
+import { generateSessionKey, redeemSessionKey } from './session-key-commands.js';
+import { REP_GRACE_TIMER, repConnected, repDisconnected, repGraceExpired, resetConnectionsAfterRestart } from './presence.js';
+
+export interface EngineDeps {
+  store: Store;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+}
+
+export class Engine {
+  readonly bus = new EventBus();
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  private readonly runner: CommandRunner;
+  private readonly timers: TimerDispatcher;
+
+  constructor(deps: EngineDeps) {
+    this.store = deps.store;
+    this.clock = deps.clock;
+    this.ids = deps.ids;
+    this.runner = new CommandRunner({ ...deps, bus: this.bus, onTimerArmed: (dueAt) => this.timers.arm(dueAt) });
+    const handlers = new Map<string, TimerHandler>([[REP_GRACE_TIMER, repGraceExpired]]);
+    this.timers = new TimerDispatcher(deps.store, deps.clock, this.runner, deps.logger, handlers);
+  }
+
+  /** Starts the timer dispatcher; on the single-node store, voids connections of the last run. */
+  async start(): Promise<void> {
+    if (this.store.kind === 'sqlite') await this.runner.run(resetConnectionsAfterRestart);
+    await this.timers.start();
+  }
+
+  stop(): void {
+    this.timers.stop();
+  }
+
+  /** Resolves once no timer is running: for tests that move a manual clock. */
+  timersIdle(): Promise<void> {
+    return this.timers.whenIdle();
+  }
+
+  createSession(input: CreateSessionInput) {
+    return this.runner.run((ctx) => createSession(ctx, input));
+  }
+
+  /** C3: the issue form. The issue decides queue, skills and priority. */
+  submitIssue(issueCode: string, customer: RawCustomerInput) {
+    return this.runner.run(async (ctx) => {
+      const issue = await findIssueByCode(ctx.tx, issueCode);
+      if (!issue) throw new LobbyError('unknown_issue', 'Please choose one of the listed issues.', 'issueCode');
+      return createSession(ctx, {
+        ...customer,
+        origin: 'issue',
+        queueId: issue.queue_id,
+        issueId: issue.id,
+        priority: issue.priority,
+        requiredSkills: JSON.parse(issue.skills) as string[],
+      });
+    });
+  }
+
+  generateSessionKey(repId: string, expiresInMinutes?: number) {
+    return this.runner.run((ctx) => generateSessionKey(ctx, repId, expiresInMinutes));
+  }
+
+  redeemSessionKey(key: string, customer: RawCustomerInput) {
+    return this.runner.run((ctx) => redeemSessionKey(ctx, key, customer));
+  }
+
+  acceptSession(repId: string, sessionId: string) {
+    return this.runner.run((ctx) => acceptSession(ctx, repId, sessionId));
+  }
+
+  sendChatMessage(sessionId: string, from: Speaker, text: string) {
+    return this.runner.run((ctx) => sendChatMessage(ctx, sessionId, from, text));
+  }
+
+  endSession(sessionId: string, by: Speaker | { kind: 'api' }, reason: EndReason) {
+    return this.runner.run((ctx) => endSession(ctx, sessionId, by, reason));
+  }
+
+  repConnected(repId: string) {
+    return this.runner.run((ctx) => repConnected(ctx, repId));
+  }
+
+  repDisconnected(repId: string) {
+    return this.runner.run((ctx) => repDisconnected(ctx, repId));
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * Commands on sessions: create (every entry point), accept (Q7), chat, end (L3).
+ * Each runs inside one CommandContext transaction; see command-runner.ts.
+ */
+import { LobbyError } from '../core/errors.js';
+import { checkChatText, checkCustomerInput, type RawCustomerInput } from '../core/customer-input.js';
+import { GENERAL_QUEUE_ID } from '../core/site-settings.js';
+import { visibleQueueIds } from '../core/queue-visibility.js';
+import type { SessionRow } from '../store/schema.js';
+import { findSession, insertSession, updateSession, addParticipant, participantsOf } from '../store/queries/sessions.js';
+import { findQueue, memberships, policyOf, siteSettings, findUser } from '../store/queries/directory.js';
+import type { CommandContext } from './command-runner.js';
+import { hashToken } from './ids.js';
+
+export type Origin = 'session_key' | 'rep_list' | 'issue' | 'button' | 'chat' | 'api';
+
+export interface CreateSessionInput extends RawCustomerInput {
+  origin: Origin;
+  /** Where it waits; null = the general queue (C7), or the fallback queue when that is off. */
+  queueId: string | null;
+  clientType?: 'standard' | 'chat';
+  issueId?: string | null;
+  priority?: number;
+  requiredSkills?: string[];
+}
+
+export interface CreatedSession {
+  session: SessionRow;
+  customerToken: string;
+}
+
+/** Resolves C7: no target means the general queue, or the fallback queue where it is off. */
+async function resolveTargetQueue(ctx: CommandContext, queueId: string | null): Promise<string> {
+  if (queueId !== null) {
+    const queue = await findQueue(ctx.tx, queueId);
+    if (!queue) throw new LobbyError('not_found', 'That queue does not exist.', 'queueId');
+    return queue.id;
+  }
+  const site = await siteSettings(ctx.tx);
+  if (site.generalQueueEnabled) return GENERAL_QUEUE_ID;
+  if (site.fallbackQueueId && (await findQueue(ctx.tx, site.fallbackQueueId))) return site.fallbackQueueId;
+  throw new LobbyError('unavailable', 'Support is not taking new requests right now.');
+}
+
+export async function createSession(ctx: CommandContext, input: CreateSessionInput): Promise<CreatedSession> {
+  const customer = checkCustomerInput(input, { nameRequired: input.origin === 'issue' });
+  const queueId = await resolveTargetQueue(ctx, input.queueId);
+  const customerToken = ctx.ids.token();
+  const row: SessionRow = {
+    id: ctx.ids.id(),
+    state: 'waiting',
+    origin: input.origin,
+    client_type: input.clientType ?? 'standard',
+    customer_name: customer.customerName,
+    customer_company: customer.customerCompany,
+    customer_details: customer.details,
+    issue_id: input.issueId ?? null,
+    priority: input.priority ?? 0,
+    required_skills: JSON.stringify(input.requiredSkills ?? []),
+    attributes: JSON.stringify(customer.attributes),
+    first_queue_id: queueId,
+    queue_id: queueId,
+    last_queue_id: queueId,
+    queued_at: ctx.now,
+    waiting_since: ctx.now,
+    owner_id: null,
+    overdue: 0,
+    overflow_moves: 0,
+    customer_token_hash: hashToken(customerToken),
+    created_at: ctx.now,
+    accepted_at: null,
+    ended_at: null,
+    end_reason: null,
+  };
+  await insertSession(ctx.tx, row);
+  await ctx.emit({
+    type: 'session.created',
+    sessionId: row.id,
+    queueId,
+    data: { origin: row.origin, clientType: row.client_type, issueId: row.issue_id, priority: row.priority },
+  });
+  await ctx.emit({ type: 'session.queued', sessionId: row.id, queueId, data: { queueId } });
+  return { session: row, customerToken };
+}
+
+/** Loads a session for a command, refusing unknown (not_found) and ended ones (L2). */
+export async function loadLiveSession(ctx: CommandContext, sessionId: string): Promise<SessionRow> {
+  const session = await findSession(ctx.tx, sessionId);
+  if (!session) throw new LobbyError('not_found', 'That session does not exist.');
+  if (session.state === 'ended') throw new LobbyError('session_ended', 'That session has already ended.');
+  return session;
+}
+
+/** Q6: the queues this rep may see and act on. */
+export async function repQueueIds(ctx: Pick<CommandContext, 'tx'>, repId: string): Promise<string[]> {
+  const [ms, policy, site] = await Promise.all([memberships(ctx.tx, repId), policyOf(ctx.tx, repId), siteSettings(ctx.tx)]);
+  return visibleQueueIds({
+    repId,
+    memberships: ms,
+    generalQueueEnabled: site.generalQueueEnabled,
+    canSeeGeneralQueue: policy.canSeeGeneralQueue,
+  });
+}
+
+/** Q7: a rep takes a waiting session by hand. Of two simultaneous accepts exactly one wins. */
+export async function acceptSession(ctx: CommandContext, repId: string, sessionId: string): Promise<SessionRow> {
+  const session = await loadLiveSession(ctx, sessionId);
+  if (session.state !== 'waiting' || session.queue_id === null) {
+    throw new LobbyError('already_taken', 'Another representative has already taken this session.');
+  }
+  const visible = await repQueueIds(ctx, repId);
+  if (!visible.includes(session.queue_id)) {
+    throw new LobbyError('forbidden', 'You cannot take sessions from that queue.');
+  }
+  if (!session.queue_id.startsWith('rep:')) {
+    const policy = await policyOf(ctx.tx, repId);
+    if (!policy.canAcceptFromTeamQueues) {
+      throw new LobbyError('forbidden', 'Your policy does not allow taking sessions from team queues.');
+    }
+  }
+  // Guarded update: even without the routing lock, a second accept would change no row.
+  const updated = await ctx.tx
+    .updateTable('sessions')
+    .set({ state: 'active', owner_id: repId, queue_id: null, accepted_at: ctx.now, overdue: 0 })
+    .where('id', '=', sessionId)
+    .where('state', '=', 'waiting')
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) {
+    throw new LobbyError('already_taken', 'Another representative has already taken this session.');
+  }
+  await addParticipant(ctx.tx, sessionId, repId, 'owner', ctx.now);
+  await rescindPendingOffers(ctx, sessionId, 'accepted_by_hand');
+  await ctx.emit({
+    type: 'session.accepted',
+    sessionId,
+    queueId: session.queue_id,
+    repId,
+    data: { queueId: session.queue_id, waitedMs: ctx.now - session.waiting_since, manual: true },
+  });
+  await touchLoad(ctx, repId);
+  return (await findSession(ctx.tx, sessionId)) ?? session;
+}
+
+/** E9: a pending offer ends without excluding its rep. */
+export async function rescindPendingOffers(ctx: CommandContext, sessionId: string, reason: string): Promise<void> {
+  const pending = await ctx.tx
+    .selectFrom('offers')
+    .select(['id', 'rep_id'])
+    .where('session_id', '=', sessionId)
+    .where('state', '=', 'pending')
+    .execute();
+  for (const offer of pending) {
+    await ctx.tx.updateTable('offers').set({ state: 'rescinded', ended_at: ctx.now }).where('id', '=', offer.id).execute();
+    await ctx.cancelTimers('offer.expire', offer.id);
+    await ctx.emit({ type: 'offer.rescinded', sessionId, repId: offer.rep_id, data: { offerId: offer.id, reason } });
+  }
+}
+
+/** E3 (3): a rep's load changed; they have been at the new load since now. */
+export async function touchLoad(ctx: CommandContext, repId: string): Promise<void> {
+  await ctx.tx.updateTable('presence').set({ load_since: ctx.now }).where('user_id', '=', repId).execute();
+}
+
+export type Speaker = { kind: 'rep'; repId: string } | { kind: 'customer' };
+
+export async function sendChatMessage(ctx: CommandContext, sessionId: string, from: Speaker, rawText: string) {
+  const text = checkChatText(rawText);
+  const session = await loadLiveSession(ctx, sessionId);
+  if (session.state !== 'active') {
+    throw new LobbyError('not_in_session', 'Chat opens when a representative accepts the session.');
+  }
+  let name = session.customer_name || 'Customer';
+  if (from.kind === 'rep') {
+    const participants = await participantsOf(ctx.tx, sessionId);
+    if (!participants.some((p) => p.user_id === from.repId)) {
+      throw new LobbyError('not_in_session', 'You are not in that session.');
+    }
+    name = (await findUser(ctx.tx, from.repId))?.display_name ?? 'Representative';
+  }
+  return ctx.emit({
+    type: 'chat.message',
+    sessionId,
+    repId: from.kind === 'rep' ? from.repId : null,
+    data: { from: from.kind, name, text },
+  });
+}
+
+export type EndReason = 'completed' | 'abandoned' | 'no_rep' | 'expired' | 'canceled';
+
+/** L3: ends a session. Ended is final (L2). */
+export async function endSession(
+  ctx: CommandContext,
+  sessionId: string,
+  by: Speaker | { kind: 'api' } | { kind: 'system' },
+  reason: EndReason,
+): Promise<SessionRow> {
+  const session = await loadLiveSession(ctx, sessionId);
+  if (by.kind === 'rep' && session.owner_id !== by.repId) {
+    // S2: only the owner ends a session.
+    throw new LobbyError('forbidden', 'Only the owner of the session can end it.');
+  }
+  const participants = await participantsOf(ctx.tx, sessionId);
+  await updateSession(ctx.tx, sessionId, { state: 'ended', queue_id: null, ended_at: ctx.now, end_reason: reason });
+  await rescindPendingOffers(ctx, sessionId, 'session_ended');
+  await ctx.tx.deleteFrom('timers').where('ref', '=', sessionId).execute();
+  await ctx.emit({
+    type: 'session.ended',
+    sessionId,
+    queueId: session.queue_id,
+    repId: by.kind === 'rep' ? by.repId : null,
+    data: { reason, by: by.kind, queueId: session.queue_id, ownerId: session.owner_id },
+  });
+  for (const p of participants) await touchLoad(ctx, p.user_id);
+  return (await findSession(ctx.tx, sessionId)) ?? session;
+}
