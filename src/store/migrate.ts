@@ -9,9 +9,14 @@ function migrations(kind: StoreKind): Record<string, Migration> {
   };
 }
 
-export async function migrateToLatest(db: Db, kind: StoreKind): Promise<void> {
+/**
+ * `schema` pins Kysely's own bookkeeping tables to the store's schema on PostgreSQL:
+ * without it, Kysely finds them in any schema of the database and skips creating its own.
+ */
+export async function migrateToLatest(db: Db, kind: StoreKind, schema?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(kind) };
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);

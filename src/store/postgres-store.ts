@@ -40,7 +40,8 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     await pool.query(`create schema if not exists "${options.schema.replaceAll('"', '')}"`);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrateToLatest(db, 'postgres');
+  const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  await migrateToLatest(db, 'postgres', current.rows[0]?.schema ?? 'public');
   return {
     kind: 'postgres',
     db,
