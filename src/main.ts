@@ -74,8 +74,8 @@ export async function startLobby(options: LobbyOptions): Promise<RunningLobby> {
       demoLoaded,
       close() {
         closing ??= (async () => {
-          engine.stop();
           await app.close();
+          await engine.stop();
           await store.close();
         })();
         return closing;

@@ -54,8 +54,8 @@ export class Engine {
     await this.timers.start();
   }
 
-  stop(): void {
-    this.timers.stop();
+  stop(): Promise<void> {
+    return this.timers.stop();
   }
 
   /** Resolves once no timer is running: for tests that move a manual clock. */

@@ -62,15 +62,20 @@ export async function repGraceExpired(ctx: CommandContext, repId: string): Promi
 
 /**
  * After a restart of a single-node (SQLite) server no console is connected any more: the
- * connection counts it kept are void. Each rep that was logged in gets the grace period to
- * reconnect, counted from the restart.
+ * connection counts it kept are void. A rep who was connected when it stopped gets the
+ * grace period to reconnect, counted from the restart; a rep already in a grace period
+ * keeps the timer they had, which fires at once if it fell due while the server was down.
  */
 export async function resetConnectionsAfterRestart(ctx: CommandContext): Promise<void> {
   const site = await siteSettings(ctx.tx);
-  const stale = await ctx.tx.selectFrom('presence').select('user_id').where('logged_in', '=', 1).execute();
-  await ctx.tx.updateTable('presence').set({ connections: 0 }).execute();
-  for (const { user_id } of stale) {
-    await ctx.cancelTimers(REP_GRACE_TIMER, user_id);
+  const cut = await ctx.tx
+    .selectFrom('presence')
+    .select('user_id')
+    .where('logged_in', '=', 1)
+    .where('connections', '>', 0)
+    .execute();
+  await ctx.tx.updateTable('presence').set({ connections: 0 }).where('connections', '>', 0).execute();
+  for (const { user_id } of cut) {
     await ctx.armTimer(REP_GRACE_TIMER, user_id, ctx.now + site.repGraceSeconds * 1000);
   }
 }

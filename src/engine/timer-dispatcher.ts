@@ -34,11 +34,13 @@ export class TimerDispatcher {
     await this.fire();
   }
 
-  stop(): void {
+  /** Stops waking up, and waits for a timer being run to finish. */
+  async stop(): Promise<void> {
     this.stopped = true;
     this.cancelWake?.();
     this.cancelWake = null;
     this.wakeAt = Infinity;
+    await this.whenIdle();
   }
 
   /** A command armed a timer due at `dueAt`; wake up for it if that is sooner. */
@@ -63,9 +65,14 @@ export class TimerDispatcher {
       this.again = true;
       return this.running;
     }
-    this.running = this.drain().finally(() => {
-      this.running = null;
-    });
+    this.running = this.drain()
+      .catch((err: unknown) => {
+        // The store failed (or closed under us); the next command or start tries again.
+        if (!this.stopped) this.logger.error({ err }, 'timer dispatch failed');
+      })
+      .finally(() => {
+        this.running = null;
+      });
     return this.running;
   }
 
@@ -87,6 +94,7 @@ export class TimerDispatcher {
         if (due.length < BATCH) break;
       }
     } while (this.again);
+    if (this.stopped) return;
     const next = await this.store.db
       .selectFrom('timers')
       .select((eb) => eb.fn.min('due_at').as('due'))
