@@ -1,0 +1,89 @@
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { LobbyEvent, RepSocketMessage } from '../shared/api-types.js';
+import { openLiveSocket, type LiveSocketStatus } from '../shared/live-socket.js';
+
+/** An event the rep may see, or null: "you may have missed events, read everything again". */
+export type RepEventListener = (event: LobbyEvent | null) => void;
+
+/** `reconnecting`: the connection was open once and dropped. */
+export type RepFeedStatus = LiveSocketStatus | 'reconnecting';
+
+interface RepEvents {
+  subscribe(listener: RepEventListener): () => void;
+  status: RepFeedStatus;
+}
+
+const RepEventsContext = createContext<RepEvents | null>(null);
+
+function isRepMessage(data: unknown): data is RepSocketMessage {
+  const type = typeof data === 'object' && data !== null ? (data as { type?: unknown }).type : null;
+  return type === 'hello' || type === 'event';
+}
+
+/**
+ * Holds the console's one live connection (/ws/rep). While it is open the rep counts as
+ * logged in (A1). After a reconnect it asks to resume from the last event seen and tells
+ * every listener to read afresh, so nothing missed stays missing.
+ */
+export function RepEventsProvider({ children, onDisconnected }: { children: ReactNode; onDisconnected(): void }) {
+  const listeners = useRef(new Set<RepEventListener>());
+  const [status, setStatus] = useState<RepFeedStatus>('connecting');
+  const [value, setValue] = useState<RepEvents | null>(null);
+  const disconnected = useRef(onDisconnected);
+  disconnected.current = onDisconnected;
+
+  useEffect(() => {
+    let lastSeq: number | null = null;
+    let wasOpen = false;
+    const notify = (event: LobbyEvent | null) => {
+      for (const listener of listeners.current) listener(event);
+    };
+    const socket = openLiveSocket({
+      path: '/ws/rep',
+      onMessage(data) {
+        if (!isRepMessage(data)) return;
+        if (data.type === 'hello') {
+          if (lastSeq === null) lastSeq = data.seq;
+          return;
+        }
+        lastSeq = Math.max(lastSeq ?? 0, data.event.seq);
+        notify(data.event);
+      },
+      onOpen(ws, reconnected) {
+        if (!reconnected) return;
+        if (lastSeq !== null) ws.send({ type: 'resume', afterSeq: lastSeq });
+        notify(null);
+      },
+      onStatus(next) {
+        if (next === 'open') wasOpen = true;
+        setStatus(next !== 'open' && wasOpen ? 'reconnecting' : next);
+        if (next === 'closed') disconnected.current();
+      },
+    });
+    return () => socket.close();
+  }, []);
+
+  useEffect(() => {
+    setValue({
+      status,
+      subscribe(listener) {
+        listeners.current.add(listener);
+        return () => listeners.current.delete(listener);
+      },
+    });
+  }, [status]);
+
+  return value ? <RepEventsContext.Provider value={value}>{children}</RepEventsContext.Provider> : null;
+}
+
+export function useRepEventsStatus(): RepFeedStatus {
+  return useContext(RepEventsContext)?.status ?? 'connecting';
+}
+
+/** Calls `listener` for every rep event (and null after a reconnect) while mounted. */
+export function useRepEvents(listener: RepEventListener): void {
+  const events = useContext(RepEventsContext);
+  const current = useRef(listener);
+  current.current = listener;
+  useEffect(() => events?.subscribe((event) => current.current(event)), [events]);
+}

@@ -1,0 +1,21 @@
+import type { ReactNode } from 'react';
+
+interface BannerProps {
+  kind?: 'error' | 'info' | 'success';
+  children: ReactNode;
+  onDismiss?: () => void;
+}
+
+/** A message across the page: errors are announced at once, others politely. */
+export function Banner({ kind = 'error', children, onDismiss }: BannerProps) {
+  return (
+    <div className={`banner banner--${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      <div className="banner__text">{children}</div>
+      {onDismiss ? (
+        <button type="button" className="btn btn--quiet btn--small" onClick={onDismiss}>
+          Dismiss
+        </button>
+      ) : null}
+    </div>
+  );
+}
