@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'session_ended'
   | 'not_waiting'
   | 'not_in_session'
+  | 'offer_not_pending'
   | 'rate_limited'
   | 'unavailable';
 

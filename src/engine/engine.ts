@@ -23,6 +23,13 @@ import {
 } from './session-commands.js';
 import { generateSessionKey, redeemSessionKey } from './session-key-commands.js';
 import { REP_GRACE_TIMER, repConnected, repDisconnected, repGraceExpired, resetConnectionsAfterRestart } from './presence.js';
+import { OFFER_EXPIRE_TIMER, runEquilibrium } from './equilibrium-run.js';
+import { acceptOffer, expireOffer, rejectOffer } from './offer-commands.js';
+import { REP_IDLE_TIMER, idleTimerDue, reportActivity, setLocked, setOptedOut } from './availability-commands.js';
+import { WAITING_RULE_TIMER } from './queue-moves.js';
+import { waitingRuleDue } from './waiting-rule-commands.js';
+import { getNext, transferSession, type TransferActor } from './queue-commands.js';
+import { repLost } from './fallback-commands.js';
 
 export interface EngineDeps {
   store: Store;
@@ -44,7 +51,12 @@ export class Engine {
     this.clock = deps.clock;
     this.ids = deps.ids;
     this.runner = new CommandRunner({ ...deps, bus: this.bus, onTimerArmed: (dueAt) => this.timers.arm(dueAt) });
-    const handlers = new Map<string, TimerHandler>([[REP_GRACE_TIMER, repGraceExpired]]);
+    const handlers = new Map<string, TimerHandler>([
+      [REP_GRACE_TIMER, repGraceExpired],
+      [REP_IDLE_TIMER, idleTimerDue],
+      [OFFER_EXPIRE_TIMER, expireOffer],
+      [WAITING_RULE_TIMER, waitingRuleDue],
+    ]);
     this.timers = new TimerDispatcher(deps.store, deps.clock, this.runner, deps.logger, handlers);
   }
 
@@ -109,5 +121,43 @@ export class Engine {
 
   repDisconnected(repId: string) {
     return this.runner.run((ctx) => repDisconnected(ctx, repId));
+  }
+
+  acceptOffer(repId: string, offerId: string) {
+    return this.runner.run((ctx) => acceptOffer(ctx, repId, offerId));
+  }
+
+  rejectOffer(repId: string, offerId: string) {
+    return this.runner.run((ctx) => rejectOffer(ctx, repId, offerId));
+  }
+
+  setLocked(repId: string, locked: boolean) {
+    return this.runner.run((ctx) => setLocked(ctx, repId, locked));
+  }
+
+  setOptedOut(repId: string, optedOut: boolean) {
+    return this.runner.run((ctx) => setOptedOut(ctx, repId, optedOut));
+  }
+
+  reportActivity(repId: string) {
+    return this.runner.run((ctx) => reportActivity(ctx, repId));
+  }
+
+  getNext(repId: string) {
+    return this.runner.run((ctx) => getNext(ctx, repId));
+  }
+
+  transferSession(actor: TransferActor, sessionId: string, queueId: string) {
+    return this.runner.run((ctx) => transferSession(ctx, actor, sessionId, queueId));
+  }
+
+  /** F: an admin removed the rep, or the API logged them out. */
+  repLost(repId: string) {
+    return this.runner.run((ctx) => repLost(ctx, repId));
+  }
+
+  /** E1 after a configuration change: new members, algorithms or skills may allow offers. */
+  rebalance() {
+    return this.runner.run((ctx) => runEquilibrium(ctx));
   }
 }

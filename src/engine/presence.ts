@@ -3,8 +3,11 @@
  * a durable timer gives them the site's grace period to come back before they count as
  * logged out.
  */
-import { siteSettings } from '../store/queries/directory.js';
+import { policyOf, siteSettings } from '../store/queries/directory.js';
 import type { CommandContext } from './command-runner.js';
+import { runEquilibrium } from './equilibrium-run.js';
+import { armIdleTimer, emitRepState, rescindIfUnavailable } from './availability-commands.js';
+import { repLost } from './fallback-commands.js';
 
 export const REP_GRACE_TIMER = 'rep.grace';
 
@@ -26,22 +29,34 @@ async function ensurePresence(ctx: CommandContext, repId: string) {
   return fresh;
 }
 
+/**
+ * A console connected. A fresh login starts unlocked and active, and opted out where the
+ * policy does not assign on login (A5: otherwise the rep's own choice stands).
+ */
 export async function repConnected(ctx: CommandContext, repId: string): Promise<void> {
   const presence = await ensurePresence(ctx, repId);
   await ctx.cancelTimers(REP_GRACE_TIMER, repId);
+  const freshLogin = presence.logged_in === 0;
+  const policy = freshLogin ? await policyOf(ctx.tx, repId) : null;
   await ctx.tx
     .updateTable('presence')
     .set({
       connections: presence.connections + 1,
       logged_in: 1,
       last_activity_at: ctx.now,
-      ...(presence.logged_in ? {} : { load_since: ctx.now }),
+      idle: 0,
+      ...(presence.connections === 0 ? { load_since: ctx.now } : {}),
+      ...(freshLogin ? { locked: 0, missed_offers: 0, ...(policy?.autoAssignOnLogin === false ? { opted_out: 1 } : {}) } : {}),
     })
     .where('user_id', '=', repId)
     .execute();
-  if (!presence.logged_in) await ctx.emit({ type: 'rep.state', repId, data: { loggedIn: true } });
+  if (presence.connections > 0) return;
+  await armIdleTimer(ctx, repId);
+  await emitRepState(ctx, repId, { loggedIn: true });
+  await runEquilibrium(ctx);
 }
 
+/** The last connection dropped: offers are rescinded at once (E9), sessions kept for the grace period (A1). */
 export async function repDisconnected(ctx: CommandContext, repId: string): Promise<void> {
   const presence = await ensurePresence(ctx, repId);
   const connections = Math.max(0, presence.connections - 1);
@@ -49,15 +64,19 @@ export async function repDisconnected(ctx: CommandContext, repId: string): Promi
   if (connections === 0 && presence.logged_in) {
     const site = await siteSettings(ctx.tx);
     await ctx.armTimer(REP_GRACE_TIMER, repId, ctx.now + site.repGraceSeconds * 1000);
+    await rescindIfUnavailable(ctx, repId, 'disconnected');
+    await emitRepState(ctx, repId, { connected: false });
   }
 }
 
-/** The grace period passed: still no connection, so the rep is logged out. */
+/** The grace period passed with no connection: the rep is logged out and their sessions fall back (F). */
 export async function repGraceExpired(ctx: CommandContext, repId: string): Promise<void> {
   const presence = await ensurePresence(ctx, repId);
   if (presence.connections > 0 || !presence.logged_in) return;
   await ctx.tx.updateTable('presence').set({ logged_in: 0 }).where('user_id', '=', repId).execute();
-  await ctx.emit({ type: 'rep.state', repId, data: { loggedIn: false } });
+  await ctx.cancelTimers('rep.idle', repId);
+  await emitRepState(ctx, repId, { loggedIn: false });
+  await repLost(ctx, repId);
 }
 
 /**

@@ -11,6 +11,8 @@ import { findSession, insertSession, updateSession, addParticipant, participants
 import { findQueue, memberships, policyOf, siteSettings, findUser } from '../store/queries/directory.js';
 import type { CommandContext } from './command-runner.js';
 import { hashToken } from './ids.js';
+import { OFFER_EXPIRE_TIMER, runEquilibrium } from './equilibrium-run.js';
+import { armWaitingRule, WAITING_RULE_TIMER } from './queue-moves.js';
 
 export type Origin = 'session_key' | 'rep_list' | 'issue' | 'button' | 'chat' | 'api';
 
@@ -80,6 +82,8 @@ export async function createSession(ctx: CommandContext, input: CreateSessionInp
     data: { origin: row.origin, clientType: row.client_type, issueId: row.issue_id, priority: row.priority },
   });
   await ctx.emit({ type: 'session.queued', sessionId: row.id, queueId, data: { queueId } });
+  await armWaitingRule(ctx, row);
+  await runEquilibrium(ctx);
   return { session: row, customerToken };
 }
 
@@ -129,6 +133,7 @@ export async function acceptSession(ctx: CommandContext, repId: string, sessionI
     throw new LobbyError('already_taken', 'Another representative has already taken this session.');
   }
   await addParticipant(ctx.tx, sessionId, repId, 'owner', ctx.now);
+  await cancelQueueTimers(ctx, sessionId);
   await rescindPendingOffers(ctx, sessionId, 'accepted_by_hand');
   await ctx.emit({
     type: 'session.accepted',
@@ -141,6 +146,11 @@ export async function acceptSession(ctx: CommandContext, repId: string, sessionI
   return (await findSession(ctx.tx, sessionId)) ?? session;
 }
 
+/** A session that leaves its queue leaves its waiting rule behind. */
+export async function cancelQueueTimers(ctx: CommandContext, sessionId: string): Promise<void> {
+  await ctx.cancelTimers(WAITING_RULE_TIMER, sessionId);
+}
+
 /** E9: a pending offer ends without excluding its rep. */
 export async function rescindPendingOffers(ctx: CommandContext, sessionId: string, reason: string): Promise<void> {
   const pending = await ctx.tx
@@ -151,7 +161,7 @@ export async function rescindPendingOffers(ctx: CommandContext, sessionId: strin
     .execute();
   for (const offer of pending) {
     await ctx.tx.updateTable('offers').set({ state: 'rescinded', ended_at: ctx.now }).where('id', '=', offer.id).execute();
-    await ctx.cancelTimers('offer.expire', offer.id);
+    await ctx.cancelTimers(OFFER_EXPIRE_TIMER, offer.id);
     await ctx.emit({ type: 'offer.rescinded', sessionId, repId: offer.rep_id, data: { offerId: offer.id, reason } });
   }
 }
@@ -211,5 +221,7 @@ export async function endSession(
     data: { reason, by: by.kind, queueId: session.queue_id, ownerId: session.owner_id },
   });
   for (const p of participants) await touchLoad(ctx, p.user_id);
+  // Reps who were in it may have dropped below their session limit (E1).
+  if (participants.length > 0) await runEquilibrium(ctx);
   return (await findSession(ctx.tx, sessionId)) ?? session;
 }

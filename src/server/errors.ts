@@ -14,6 +14,7 @@ const STATUS: Record<ErrorCode, number> = {
   session_ended: 409,
   not_waiting: 409,
   not_in_session: 409,
+  offer_not_pending: 409,
   rate_limited: 429,
   unavailable: 503,
 };

@@ -1,0 +1,101 @@
+/** E4–E6, E9, E10: a rep answers an offer, or lets it expire. */
+import { LobbyError } from '../core/errors.js';
+import { afterOfferExpired } from '../core/missed-offers.js';
+import type { OfferTable } from '../store/schema.js';
+import type { Selectable } from 'kysely';
+import { policyOf } from '../store/queries/directory.js';
+import { addParticipant, findSession } from '../store/queries/sessions.js';
+import type { CommandContext } from './command-runner.js';
+import { OFFER_EXPIRE_TIMER, runEquilibrium } from './equilibrium-run.js';
+import { cancelQueueTimers, loadLiveSession, touchLoad } from './session-commands.js';
+
+type OfferRow = Selectable<OfferTable>;
+
+async function loadOwnPendingOffer(ctx: CommandContext, repId: string, offerId: string): Promise<OfferRow> {
+  const offer = await ctx.tx.selectFrom('offers').selectAll().where('id', '=', offerId).executeTakeFirst();
+  if (!offer || offer.rep_id !== repId) throw new LobbyError('not_found', 'You hold no such offer.');
+  if (offer.state !== 'pending') {
+    throw new LobbyError('offer_not_pending', `That offer is no longer open (it was ${offer.state}).`);
+  }
+  return offer;
+}
+
+/** E5: accepting makes the rep the owner; the session leaves its queue. */
+export async function acceptOffer(ctx: CommandContext, repId: string, offerId: string) {
+  const offer = await loadOwnPendingOffer(ctx, repId, offerId);
+  if (offer.expires_at <= ctx.now) {
+    // Its timer has not run yet, but the offer is over: expire it now, as the timer would.
+    await expireOffer(ctx, offerId);
+    throw new LobbyError('offer_not_pending', 'That offer has expired.');
+  }
+  const session = await loadLiveSession(ctx, offer.session_id);
+  await ctx.tx.updateTable('offers').set({ state: 'accepted', ended_at: ctx.now }).where('id', '=', offerId).execute();
+  await ctx.cancelTimers(OFFER_EXPIRE_TIMER, offerId);
+  await ctx.tx
+    .updateTable('sessions')
+    .set({ state: 'active', owner_id: repId, queue_id: null, accepted_at: ctx.now, overdue: 0 })
+    .where('id', '=', session.id)
+    .execute();
+  await addParticipant(ctx.tx, session.id, repId, 'owner', ctx.now);
+  await cancelQueueTimers(ctx, session.id);
+  await ctx.tx.updateTable('presence').set({ missed_offers: 0 }).where('user_id', '=', repId).execute();
+  await ctx.emit({ type: 'offer.accepted', sessionId: session.id, queueId: session.queue_id, repId, data: { offerId } });
+  await ctx.emit({
+    type: 'session.accepted',
+    sessionId: session.id,
+    queueId: session.queue_id,
+    repId,
+    data: { queueId: session.queue_id, waitedMs: ctx.now - session.waiting_since, manual: false, offerId },
+  });
+  await touchLoad(ctx, repId);
+  return (await findSession(ctx.tx, session.id))!;
+}
+
+/** E5, E6: a reject excludes the rep for this session in this queue; the next rep is offered at once. */
+export async function rejectOffer(ctx: CommandContext, repId: string, offerId: string): Promise<void> {
+  const offer = await loadOwnPendingOffer(ctx, repId, offerId);
+  await endOfferWithExclusion(ctx, offer, 'rejected');
+  await ctx.tx.updateTable('presence').set({ missed_offers: 0 }).where('user_id', '=', repId).execute();
+  await runEquilibrium(ctx);
+}
+
+/** The offer.expire timer: E5, E6, and E10's count of offers missed in a row. */
+export async function expireOffer(ctx: CommandContext, offerId: string): Promise<void> {
+  const offer = await ctx.tx.selectFrom('offers').selectAll().where('id', '=', offerId).executeTakeFirst();
+  if (!offer || offer.state !== 'pending') return;
+  await endOfferWithExclusion(ctx, offer, 'expired');
+  const presence = await ctx.tx.selectFrom('presence').select(['missed_offers', 'opted_out']).where('user_id', '=', offer.rep_id).executeTakeFirst();
+  const policy = await policyOf(ctx.tx, offer.rep_id);
+  const decision = afterOfferExpired(presence?.missed_offers ?? 0, policy.missedOffersBeforeOptOut);
+  await ctx.tx
+    .updateTable('presence')
+    .set({ missed_offers: decision.consecutiveMissed, ...(decision.optOut ? { opted_out: 1 } : {}) })
+    .where('user_id', '=', offer.rep_id)
+    .execute();
+  if (decision.optOut && presence?.opted_out !== 1) {
+    await ctx.emit({
+      type: 'rep.state',
+      repId: offer.rep_id,
+      data: { optedOut: true, reason: 'missed_offers', missed: policy.missedOffersBeforeOptOut },
+    });
+  }
+  await runEquilibrium(ctx);
+}
+
+async function endOfferWithExclusion(ctx: CommandContext, offer: OfferRow, state: 'rejected' | 'expired'): Promise<void> {
+  await ctx.tx.updateTable('offers').set({ state, ended_at: ctx.now }).where('id', '=', offer.id).execute();
+  await ctx.cancelTimers(OFFER_EXPIRE_TIMER, offer.id);
+  await ctx.tx
+    .insertInto('exclusions')
+    .values({ session_id: offer.session_id, rep_id: offer.rep_id })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const session = await findSession(ctx.tx, offer.session_id);
+  await ctx.emit({
+    type: `offer.${state}`,
+    sessionId: offer.session_id,
+    queueId: session?.queue_id ?? null,
+    repId: offer.rep_id,
+    data: { offerId: offer.id },
+  });
+}
