@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { portalRoutes } from './routes/portal-routes.js';
 import { repRoutes } from './routes/rep-routes.js';
+import { routingRoutes } from './routes/routing-routes.js';
 import { repGateway } from './ws/rep-gateway.js';
 import { customerGateway } from './ws/customer-gateway.js';
 
@@ -59,6 +60,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes, { engine, secureCookies: opts.secureCookies });
   await app.register(portalRoutes, { engine });
   await app.register(repRoutes, { engine, publicUrl: opts.publicUrl });
+  await app.register(routingRoutes, { engine });
   await app.register(repGateway, { engine });
   await app.register(customerGateway, { engine });
 
