@@ -20,6 +20,8 @@ export interface SessionView {
   queueId: string | null;
   queueName: string | null;
   waitingSince: number;
+  /** W1: waited past the queue's mark rule. */
+  overdue: boolean;
   ownerId: string | null;
   ownerName: string | null;
   createdAt: number;
@@ -63,6 +65,7 @@ export async function sessionViews(db: Db, rows: SessionRow[]): Promise<SessionV
     queueId: r.queue_id,
     queueName: r.queue_id ? (queues.get(r.queue_id)?.name ?? r.queue_id) : null,
     waitingSince: r.waiting_since,
+    overdue: r.overdue === 1,
     ownerId: r.owner_id,
     ownerName: r.owner_id ? (owners.get(r.owner_id) ?? null) : null,
     createdAt: r.created_at,

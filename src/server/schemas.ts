@@ -39,6 +39,7 @@ export const SessionView = Type.Object(
     queueId: Type.Union([Type.String(), Type.Null()]),
     queueName: Type.Union([Type.String(), Type.Null()]),
     waitingSince: Type.Number(),
+    overdue: Type.Boolean(),
     ownerId: Type.Union([Type.String(), Type.Null()]),
     ownerName: Type.Union([Type.String(), Type.Null()]),
     createdAt: Type.Number(),
