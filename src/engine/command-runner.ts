@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Db, Store } from '../store/store.js';
 import { appendEvent, type LobbyEvent, type NewEvent } from '../store/queries/events.js';
 import type { Clock } from './clock.js';
-import type { EventBus } from './event-bus.js';
+import type { EventFeed } from './event-bus.js';
 import type { Ids } from './ids.js';
 
 /** What a command sees: its transaction, the time it runs at, and ways to record effects. */
@@ -20,7 +20,7 @@ export interface RunnerDeps {
   store: Store;
   clock: Clock;
   ids: Ids;
-  bus: EventBus;
+  feed: EventFeed;
   logger: Logger;
   /** Told of the earliest timer a command armed, after commit. */
   onTimerArmed(dueAt: number): void;
@@ -59,9 +59,11 @@ export class CommandRunner {
           await tx.deleteFrom('timers').where('kind', '=', kind).where('ref', '=', ref).execute();
         },
       };
-      return work(ctx);
+      const result = await work(ctx);
+      if (events.length > 0 || earliestTimer !== Infinity) await store.notifyCommit(tx);
+      return result;
     });
-    this.deps.bus.publish(events);
+    await this.deps.feed.committed(events);
     if (earliestTimer !== Infinity) this.deps.onTimerArmed(earliestTimer);
     return result;
   }

@@ -9,7 +9,8 @@ import { LobbyError } from '../core/errors.js';
 import { findIssueByCode } from '../store/queries/directory.js';
 import type { Clock } from './clock.js';
 import { CommandRunner } from './command-runner.js';
-import { EventBus } from './event-bus.js';
+import { EventBus, EventFeed } from './event-bus.js';
+import { eventsAfter, lastSeq } from '../store/queries/events.js';
 import type { Ids } from './ids.js';
 import { TimerDispatcher, type TimerHandler } from './timer-dispatcher.js';
 import {
@@ -45,12 +46,15 @@ export class Engine {
   readonly ids: Ids;
   private readonly runner: CommandRunner;
   private readonly timers: TimerDispatcher;
+  private readonly feed: EventFeed;
+  private stopWatching: (() => Promise<void>) | null = null;
 
   constructor(deps: EngineDeps) {
     this.store = deps.store;
     this.clock = deps.clock;
     this.ids = deps.ids;
-    this.runner = new CommandRunner({ ...deps, bus: this.bus, onTimerArmed: (dueAt) => this.timers.arm(dueAt) });
+    this.feed = new EventFeed(this.bus, (afterSeq, limit) => eventsAfter(deps.store.db, afterSeq, limit));
+    this.runner = new CommandRunner({ ...deps, feed: this.feed, onTimerArmed: (dueAt) => this.timers.arm(dueAt) });
     const handlers = new Map<string, TimerHandler>([
       [REP_GRACE_TIMER, repGraceExpired],
       [REP_IDLE_TIMER, idleTimerDue],
@@ -62,12 +66,20 @@ export class Engine {
 
   /** Starts the timer dispatcher; on the single-node store, voids connections of the last run. */
   async start(): Promise<void> {
+    this.feed.start(await lastSeq(this.store.db));
     if (this.store.kind === 'sqlite') await this.runner.run(resetConnectionsAfterRestart);
+    // Other nodes sharing the database: publish their events here too, and run their timers.
+    this.stopWatching = await this.store.watchCommits(() => {
+      this.feed.catchUp().catch(() => undefined);
+      this.timers.refresh();
+    });
     await this.timers.start();
   }
 
-  stop(): Promise<void> {
-    return this.timers.stop();
+  async stop(): Promise<void> {
+    await this.stopWatching?.();
+    this.stopWatching = null;
+    await this.timers.stop();
   }
 
   /** Resolves once no timer is running: for tests that move a manual clock. */

@@ -43,6 +43,11 @@ export class TimerDispatcher {
     await this.whenIdle();
   }
 
+  /** Another node changed timers: run what is due and wake for the earliest. */
+  refresh(): void {
+    if (!this.stopped) void this.fire();
+  }
+
   /** A command armed a timer due at `dueAt`; wake up for it if that is sooner. */
   arm(dueAt: number): void {
     if (this.stopped || dueAt >= this.wakeAt) return;

@@ -4,6 +4,11 @@ import type { Database } from './schema.js';
 import type { Store } from './store.js';
 import { migrateToLatest } from './migrate.js';
 
+/** Channel on which nodes tell each other that events or timers were committed. */
+const COMMIT_CHANNEL = 'lobby_commits';
+/** How long a node waits before listening again after its listening connection failed. */
+const RELISTEN_MS = 1000;
+
 /** Key of the cluster-wide routing lock (pg_advisory_xact_lock); any constant will do. */
 const ROUTING_LOCK_KEY = 7_153_921;
 
@@ -30,12 +35,12 @@ export interface PostgresOptions {
 }
 
 export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
-  const pool = new pg.Pool({
+  const clientConfig = {
     connectionString: options.url,
-    max: options.poolSize ?? 10,
     types,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-  });
+  };
+  const pool = new pg.Pool({ ...clientConfig, max: options.poolSize ?? 10 });
   if (options.schema) {
     await pool.query(`create schema if not exists "${options.schema.replaceAll('"', '')}"`);
   }
@@ -50,6 +55,40 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
         await sql`select pg_advisory_xact_lock(${ROUTING_LOCK_KEY})`.execute(tx);
         return work(tx);
       });
+    },
+    async notifyCommit(tx) {
+      // Delivered by PostgreSQL only if and when the transaction commits.
+      await sql`select pg_notify(${COMMIT_CHANNEL}, '')`.execute(tx);
+    },
+    async watchCommits(listener) {
+      let client: pg.Client | null = null;
+      let stopped = false;
+      let retry: NodeJS.Timeout | null = null;
+      const listen = async (): Promise<void> => {
+        const c = new pg.Client(clientConfig);
+        c.on('notification', () => listener());
+        c.on('error', () => {
+          // The connection broke: what was notified meanwhile is caught up on reconnect.
+          void c.end().catch(() => undefined);
+          if (client === c) client = null;
+          if (!stopped) retry = setTimeout(() => void listen().catch(() => undefined), RELISTEN_MS).unref();
+        });
+        await c.connect();
+        await c.query(`listen ${COMMIT_CHANNEL}`);
+        if (stopped) {
+          await c.end();
+          return;
+        }
+        client = c;
+        listener();
+      };
+      await listen();
+      return async () => {
+        stopped = true;
+        if (retry) clearTimeout(retry);
+        await client?.end().catch(() => undefined);
+        client = null;
+      };
     },
     async serverVersion() {
       const row = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db);

@@ -54,6 +54,10 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
         }
       });
     },
+    async notifyCommit() {},
+    async watchCommits() {
+      return async () => undefined;
+    },
     async serverVersion() {
       const row = await sql<{ v: string }>`select sqlite_version() as v`.execute(db);
       return `SQLite ${row.rows[0]?.v ?? '?'}`;

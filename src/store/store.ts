@@ -21,6 +21,13 @@ export interface Store {
    * the truth). The transaction commits when `work` resolves and rolls back when it throws.
    */
   routingTransaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Tells the other nodes sharing this database, when `tx` commits, that events or timers
+   * changed (PostgreSQL NOTIFY). A no-op on SQLite, which has one node by construction.
+   */
+  notifyCommit(tx: Db): Promise<void>;
+  /** Calls `listener` whenever any node committed such a change. Resolves to a stop function. */
+  watchCommits(listener: () => void): Promise<() => Promise<void>>;
   /** The database server's version, for /healthz. */
   serverVersion(): Promise<string>;
   close(): Promise<void>;
