@@ -7,52 +7,22 @@
  * Nothing sleeps: every step waits on what the page shows. The phone-sized screenshots in
  * docs/screenshots/ are taken from the SQLite run.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLobby, type RunningLobby } from '../../src/main.js';
 import type { StoreKind } from '../../src/store/store.js';
 import { STORE_KINDS, TEST_PG_URL } from '../support/test-stores.js';
+import { haveChromium, launchBrowser, newPage, repLogsIn as logIn, screenshot, waitingItem } from './browser-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is required in CI (apt-get install chromium)`);
-  console.warn(`${CHROMIUM} not found: the browser tests are skipped`);
-}
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 /** The demo site's rep (examples/demo-site.yaml): a member of the helpdesk team. */
 const REP = { login: 'ann', password: 'demo' };
 /** A portal issue owned by the rep's team (service-desk). */
 const ISSUE = 'Printer problems';
-const PHONE = { width: 390, height: 844 };
-/** Each step waits at most this long for the page to show what it should. */
-const STEP_MS = 10_000;
-
-/** The server serves web/dist; build it once when missing (npm test builds it beforehand). */
-async function ensureWebBuilt(): Promise<void> {
-  const pages = ['web/dist/portal/index.html', 'web/dist/console/index.html'];
-  if (pages.every((p) => existsSync(join(ROOT, p)))) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
-}
 
 interface RunningSite {
   lobby: RunningLobby;
@@ -110,38 +80,13 @@ async function startSite(kind: StoreKind): Promise<RunningSite> {
   };
 }
 
-async function phonePage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, reducedMotion: 'reduce' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_MS);
-  return { context, page };
+/** Logs the demo rep in. */
+function repLogsIn(page: Page, baseUrl: string): Promise<string> {
+  return logIn(page, baseUrl, REP.login, REP.password);
 }
 
-/** Saves a screenshot after checking that nothing sticks out sideways at phone width. */
-async function screenshot(page: Page, name: string, enabled: boolean): Promise<void> {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, `${name}: the page is wider than the phone`).toBeLessThanOrEqual(0);
-  if (!enabled) return;
-  await page.mouse.move(0, 0); // no hover colours in the picture
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true, animations: 'disabled' });
-}
-
-/** Logs the demo rep in and waits until the console's live feed is connected. */
-async function repLogsIn(page: Page, baseUrl: string): Promise<string> {
-  await page.goto(`${baseUrl}/console/`);
-  await page.getByLabel('Login').fill(REP.login);
-  await page.getByLabel('Password').fill(REP.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: 'Waiting' }).waitFor();
-  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
-  // The first read is done: anything that shows up from now on came over the live feed.
-  await page.getByText('Loading…').first().waitFor({ state: 'detached' });
-  return ((await page.getByTestId('rep-name').textContent()) ?? '').trim();
-}
-
-function waitingItem(page: Page, customer: string): Locator {
-  return page.getByRole('region', { name: 'Waiting', exact: true }).getByRole('listitem').filter({ hasText: customer });
+function phonePage(browser: Browser) {
+  return newPage(browser);
 }
 
 function conversation(page: Page): Locator {
@@ -152,8 +97,7 @@ describe.skipIf(!haveChromium)('first flows in the browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
@@ -205,14 +149,20 @@ describe.skipIf(!haveChromium)('first flows in the browser', () => {
         await customer.page.getByText('You are next in line.').waitFor();
         await screenshot(customer.page, 'portal-waiting.png', shots);
 
-        // The rep sees the session arrive without reloading, and accepts it.
+        // The rep sees the session arrive without reloading. The demo's Service Desk routes
+        // automatically, so it is also offered to her (E4); she accepts it from the list
+        // instead (Q7), which withdraws the offer without telling her it was withdrawn.
         const item = waitingItem(rep.page, 'Casey Customer');
         await item.waitFor();
         expect(await item.textContent()).toContain('Acme Ltd');
+        const offer = rep.page.getByRole('alertdialog', { name: 'New session for you' });
+        await offer.waitFor();
+        await item.getByText('Offered to you').waitFor();
         await screenshot(rep.page, 'console-waiting.png', shots);
         await item.getByRole('button', { name: 'Accept' }).click();
         await rep.page.getByRole('heading', { name: 'Casey Customer', level: 1 }).waitFor();
         await rep.page.getByRole('heading', { name: 'Chat with Casey Customer' }).waitFor();
+        await offer.waitFor({ state: 'detached' });
 
         // The customer sees who is helping them.
         await customer.page.getByRole('heading', { name: `Chat with ${repName}` }).waitFor();
@@ -226,6 +176,8 @@ describe.skipIf(!haveChromium)('first flows in the browser', () => {
         await rep.page.getByRole('button', { name: 'Send' }).click();
         await conversation(customer.page).getByText('Hi Casey, I am checking the toner now.').waitFor();
         await conversation(customer.page).getByText('Hello! Every page comes out blank.').waitFor();
+        // By now the console knows the withdrawn offer was for the session she took herself.
+        expect(await rep.page.getByText('The offer was withdrawn').count()).toBe(0);
         await screenshot(customer.page, 'chat.png', shots);
         await screenshot(rep.page, 'console-chat.png', shots);
 

@@ -35,12 +35,22 @@ function groupWaiting(queues: readonly RepQueue[], waiting: readonly SessionView
   return [...groups.values()];
 }
 
-export function Dashboard({ client }: { user: User; client: RepClient }) {
+interface DashboardProps {
+  user: User;
+  client: RepClient;
+  /** W1: waiting sessions marked overdue (from the live feed). */
+  overdue: ReadonlySet<string>;
+  /** E4: the session offered to this rep right now, if any. */
+  offeredSessionId: string | null;
+}
+
+export function Dashboard({ client, overdue, offeredSessionId }: DashboardProps) {
   const [queues, setQueues] = useState<RepQueue[]>([]);
   const [sessions, setSessions] = useState<RepSessions | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
   const [accepting, setAccepting] = useState<string | null>(null);
+  const [gettingNext, setGettingNext] = useState(false);
   const now = useNow(1000);
 
   const load = useCallback(async () => {
@@ -69,10 +79,29 @@ export function Dashboard({ client }: { user: User; client: RepClient }) {
       window.location.hash = sessionHref(session.id);
     } catch (err) {
       // Q7: another rep won the race (already_taken) or the customer left: say so, show what is left.
-      setNotice(err instanceof ApiError && err.status === 409 ? err.message : `Could not accept: ${errorMessage(err)}`);
+      setNotice({
+        kind: 'error',
+        text: err instanceof ApiError && err.status === 409 ? err.message : `Could not accept: ${errorMessage(err)}`,
+      });
       refresh();
     } finally {
       setAccepting(null);
+    }
+  };
+
+  /** Q8: take the first waiting session, personal queue first, then team queues. */
+  const getNext = async () => {
+    setGettingNext(true);
+    setNotice(null);
+    try {
+      const { session } = await client.post<{ session: SessionView | null }>('/api/rep/get-next');
+      if (session) window.location.hash = sessionHref(session.id);
+      else setNotice({ kind: 'info', text: 'Nothing waiting: no session in your personal or team queues.' });
+    } catch (err) {
+      setNotice({ kind: 'error', text: `Could not get the next session: ${errorMessage(err)}` });
+      refresh();
+    } finally {
+      setGettingNext(false);
     }
   };
 
@@ -84,7 +113,11 @@ export function Dashboard({ client }: { user: User; client: RepClient }) {
   return (
     <>
       {loadError ? <Banner>Could not load sessions: {loadError}</Banner> : null}
-      {notice ? <Banner onDismiss={() => setNotice(null)}>{notice}</Banner> : null}
+      {notice ? (
+        <Banner kind={notice.kind} onDismiss={() => setNotice(null)}>
+          {notice.text}
+        </Banner>
+      ) : null}
       <div className="dashboard">
         <div className="dashboard__main stack">
           <section className="card" aria-labelledby="mine-title">
@@ -120,6 +153,14 @@ export function Dashboard({ client }: { user: User; client: RepClient }) {
             <div className="card__head">
               <h2 id="waiting-title">Waiting</h2>
               <span className={waitingCount > 0 ? 'badge badge--accent' : 'badge'}>{waitingCount} waiting</span>
+              <button
+                type="button"
+                className="btn btn--primary btn--small card__head-action"
+                disabled={gettingNext}
+                onClick={() => void getNext()}
+              >
+                {gettingNext ? 'Getting…' : 'Get next'}
+              </button>
             </div>
             {!sessions ? <p className="empty">Loading…</p> : null}
             {sessions && withSessions.length === 0 ? <p className="empty">Nobody is waiting. New sessions appear here at once.</p> : null}
@@ -131,7 +172,15 @@ export function Dashboard({ client }: { user: User; client: RepClient }) {
                 </div>
                 <ul className="session-list">
                   {group.sessions.map((s) => (
-                    <WaitingItem key={s.id} session={s} now={now} busy={accepting === s.id} onAccept={() => void accept(s)} />
+                    <WaitingItem
+                      key={s.id}
+                      session={s}
+                      now={now}
+                      busy={accepting === s.id}
+                      overdue={overdue.has(s.id)}
+                      offered={offeredSessionId === s.id}
+                      onAccept={() => void accept(s)}
+                    />
                   ))}
                 </ul>
               </section>
@@ -153,19 +202,27 @@ interface WaitingItemProps {
   session: SessionView;
   now: number;
   busy: boolean;
+  overdue: boolean;
+  offered: boolean;
   onAccept(): void;
 }
 
-function WaitingItem({ session, now, busy, onAccept }: WaitingItemProps) {
+function WaitingItem({ session, now, busy, overdue, offered, onAccept }: WaitingItemProps) {
   const since = toMillis(session.waitingSince) ?? toMillis(session.createdAt);
   return (
-    <li className="session-item">
+    <li className={overdue ? 'session-item session-item--overdue' : 'session-item'}>
       <div className="session-item__body">
         <div className="session-item__title">
           <a href={sessionHref(session.id)}>{customerLabel(session)}</a>
           {session.customerCompany ? <span className="muted">{session.customerCompany}</span> : null}
           {session.clientType === 'chat' ? <span className="badge">Chat</span> : null}
           {session.priority > 0 ? <span className="badge badge--accent">Priority {session.priority}</span> : null}
+          {overdue ? (
+            <span className="badge badge--danger" title="Waited longer than the queue allows">
+              Overdue
+            </span>
+          ) : null}
+          {offered ? <span className="badge badge--accent">Offered to you</span> : null}
         </div>
         <p className="session-item__line">
           {sessionTopic(session)}

@@ -2,7 +2,10 @@ import { createContext, useContext, useEffect, useRef, useState, type ReactNode 
 import type { LobbyEvent, RepSocketMessage } from '../shared/api-types.js';
 import { openLiveSocket, type LiveSocketStatus } from '../shared/live-socket.js';
 
-/** An event the rep may see, or null: "you may have missed events, read everything again". */
+/**
+ * An event the rep may see, or null: "you may have missed events, read everything again"
+ * (after every `hello`: the first connection and each reconnect).
+ */
 export type RepEventListener = (event: LobbyEvent | null) => void;
 
 /** `reconnecting`: the connection was open once and dropped. */
@@ -22,8 +25,8 @@ function isRepMessage(data: unknown): data is RepSocketMessage {
 
 /**
  * Holds the console's one live connection (/ws/rep). While it is open the rep counts as
- * logged in (A1). After a reconnect it asks to resume from the last event seen and tells
- * every listener to read afresh, so nothing missed stays missing.
+ * logged in (A1). After a reconnect it asks to resume from the last event seen; after
+ * every `hello` it tells every listener to read afresh, so nothing missed stays missing.
  */
 export function RepEventsProvider({ children, onDisconnected }: { children: ReactNode; onDisconnected(): void }) {
   const listeners = useRef(new Set<RepEventListener>());
@@ -44,15 +47,18 @@ export function RepEventsProvider({ children, onDisconnected }: { children: Reac
         if (!isRepMessage(data)) return;
         if (data.type === 'hello') {
           if (lastSeq === null) lastSeq = data.seq;
+          // The feed carries only what happens after `hello`: whatever listeners read before
+          // it (the first page load races the connection) may miss what connecting itself
+          // changed, such as the rep's state or an offer made at login. Read again.
+          notify(null);
           return;
         }
         lastSeq = Math.max(lastSeq ?? 0, data.event.seq);
         notify(data.event);
       },
       onOpen(ws, reconnected) {
-        if (!reconnected) return;
-        if (lastSeq !== null) ws.send({ type: 'resume', afterSeq: lastSeq });
-        notify(null);
+        // The server's `hello` follows, and with it a fresh read (above).
+        if (reconnected && lastSeq !== null) ws.send({ type: 'resume', afterSeq: lastSeq });
       },
       onStatus(next) {
         if (next === 'open') wasOpen = true;

@@ -108,3 +108,30 @@ export interface LobbyEvent {
 export type RepSocketMessage = { type: 'hello'; seq: number } | { type: 'event'; event: LobbyEvent };
 
 export type CustomerSocketMessage = { type: 'snapshot' } & CustomerSnapshot;
+
+/** A6: what a rep is, for routing. */
+export type RepStateName = 'offline' | 'available' | 'busy' | 'idle' | 'locked' | 'opted_out';
+
+/** GET/POST /api/rep/state. */
+export interface RepStateView {
+  state: RepStateName;
+  sessions: number;
+  locked: boolean;
+  idle: boolean;
+  optedOut: boolean;
+  canOptOut: boolean;
+  connected: boolean;
+}
+
+/** E4: the offer a rep holds (GET /api/rep/offers/current); times are server epoch milliseconds. */
+export interface RepOffer {
+  id: string;
+  sessionId: string;
+  madeAt: number;
+  expiresAt: number;
+  session: SessionView;
+}
+
+export interface CurrentOfferResponse {
+  offer: RepOffer | null;
+}

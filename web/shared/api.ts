@@ -24,6 +24,11 @@ export interface RequestOptions {
   /** Customer calls: `authorization: Bearer <customerToken>`. */
   bearer?: string | null;
   signal?: AbortSignal;
+  /**
+   * The Lobby's origin when the page is elsewhere (the click-to-chat widget on a customer's
+   * web site, C5); such calls carry no cookies. Default: the page's own origin.
+   */
+  baseUrl?: string | null;
 }
 
 /** "/body/customerName", "body.customerName" or "customerName" → "customerName". */
@@ -65,10 +70,10 @@ export async function request<T>(
   if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
   let response: Response;
   try {
-    response = await fetch(path, {
+    response = await fetch(options.baseUrl ? new URL(path, options.baseUrl).toString() : path, {
       method,
       headers,
-      credentials: 'same-origin',
+      credentials: options.baseUrl ? 'omit' : 'same-origin',
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });

@@ -17,9 +17,11 @@ interface ChatLogProps {
   self: 'customer' | 'rep';
   label: string;
   emptyText: string;
+  /** How the reader's own messages are signed; default "You". */
+  selfName?: string;
 }
 
-export function ChatLog({ messages, self, label, emptyText }: ChatLogProps) {
+export function ChatLog({ messages, self, label, emptyText, selfName = 'You' }: ChatLogProps) {
   const listRef = useRef<HTMLOListElement>(null);
   const last = messages[messages.length - 1]?.seq;
   useEffect(() => {
@@ -38,7 +40,7 @@ export function ChatLog({ messages, self, label, emptyText }: ChatLogProps) {
             ) : (
               <>
                 <span className="chat-msg__meta">
-                  <span className="chat-msg__name">{side === 'mine' ? 'You' : m.name}</span>{' '}
+                  <span className="chat-msg__name">{side === 'mine' ? selfName : m.name}</span>{' '}
                   <time dateTime={isoTime(m.at)}>{formatClock(m.at)}</time>
                 </span>
                 <span className="chat-msg__text">{m.text}</span>
@@ -54,10 +56,16 @@ export function ChatLog({ messages, self, label, emptyText }: ChatLogProps) {
 interface MessageFormProps {
   onSend(text: string): Promise<void>;
   disabled?: boolean;
+  /** Texts for pages in other languages; English by default. */
+  labels?: { message: string; placeholder: string; send: string };
+  /** Turns a failed send into the sentence shown under the field. */
+  describeError?(err: unknown): string;
 }
 
+const MESSAGE_LABELS = { message: 'Message', placeholder: 'Type a message', send: 'Send' };
+
 /** One line to type a chat message; Enter sends, the text stays if sending fails. */
-export function MessageForm({ onSend, disabled = false }: MessageFormProps) {
+export function MessageForm({ onSend, disabled = false, labels = MESSAGE_LABELS, describeError = errorMessage }: MessageFormProps) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -73,7 +81,7 @@ export function MessageForm({ onSend, disabled = false }: MessageFormProps) {
       await onSend(trimmed);
       setText('');
     } catch (err) {
-      setError(errorMessage(err));
+      setError(describeError(err));
     } finally {
       setSending(false);
       inputRef.current?.focus();
@@ -83,7 +91,7 @@ export function MessageForm({ onSend, disabled = false }: MessageFormProps) {
   return (
     <form className="message-form" onSubmit={(e) => void submit(e)}>
       <label htmlFor="chat-message" className="visually-hidden">
-        Message
+        {labels.message}
       </label>
       <input
         id="chat-message"
@@ -91,7 +99,7 @@ export function MessageForm({ onSend, disabled = false }: MessageFormProps) {
         type="text"
         autoComplete="off"
         maxLength={4000}
-        placeholder="Type a message"
+        placeholder={labels.placeholder}
         value={text}
         disabled={disabled}
         aria-invalid={Boolean(error)}
@@ -99,7 +107,7 @@ export function MessageForm({ onSend, disabled = false }: MessageFormProps) {
         onChange={(e) => setText(e.target.value)}
       />
       <button type="submit" className="btn btn--primary" disabled={disabled || sending || text.trim() === ''}>
-        Send
+        {labels.send}
       </button>
       {error ? (
         <p className="field__error message-form__error" id="chat-message-error" role="alert">

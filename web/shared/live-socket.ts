@@ -9,6 +9,8 @@ export type LiveSocketStatus = 'connecting' | 'open' | 'closed';
 export interface LiveSocketOptions {
   /** Path and query, e.g. "/ws/rep"; resolved against the page's origin (ws: or wss:). */
   path: string;
+  /** The Lobby's origin when the page is elsewhere (the chat widget); default: the page's. */
+  baseUrl?: string | null;
   onMessage(data: unknown): void;
   /** Called on every successful open; `reconnected` is false the first time. */
   onOpen?(socket: { send(data: unknown): void }, reconnected: boolean): void;
@@ -24,8 +26,8 @@ export interface LiveSocket {
   close(): void;
 }
 
-export function socketUrl(path: string): string {
-  const url = new URL(path, window.location.href);
+export function socketUrl(path: string, baseUrl?: string | null): string {
+  const url = new URL(path, baseUrl ?? window.location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.toString();
 }
@@ -46,7 +48,7 @@ export function openLiveSocket(options: LiveSocketOptions): LiveSocket {
   const connect = (): void => {
     if (stopped) return;
     options.onStatus?.('connecting');
-    const ws = new WebSocket(socketUrl(options.path));
+    const ws = new WebSocket(socketUrl(options.path, options.baseUrl));
     socket = ws;
     ws.addEventListener('open', () => {
       attempt = 0;
