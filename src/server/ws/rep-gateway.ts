@@ -1,7 +1,8 @@
 /**
  * The rep console's live feed (/ws/rep). Holding the socket is what makes a rep logged in
- * (A1). Each event the rep may see is sent once, in sequence order; a client that
- * reconnects sends `{type:'resume', afterSeq}` and gets what it missed, nothing twice.
+ * (A1). `hello` names the sequence the feed starts from; every later event the rep may see
+ * follows once, in sequence order. A client that reconnects sends
+ * `{type:'resume', afterSeq}` and also gets the events it missed before that `hello`.
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -15,7 +16,10 @@ const RESUME_PAGE = 1000;
 
 class RepFeed {
   private lastSent = 0;
-  private resuming: LobbyEvent[] | null = null;
+  /** The sequence the connection started from; live events come after it. */
+  private baseline = 0;
+  /** Replayed events already sent, so that two resumes never send one twice. */
+  private readonly sent = new Set<number>();
   private readonly mySessions = new Set<string>();
   private queues = new Set<string>();
 
@@ -40,38 +44,34 @@ class RepFeed {
   }
 
   deliver(e: LobbyEvent): void {
-    if (this.resuming) {
-      this.resuming.push(e);
-      return;
-    }
     if (e.seq <= this.lastSent || !this.visible(e)) return;
     this.lastSent = e.seq;
     this.socket.send(JSON.stringify({ type: 'event', event: e }));
   }
 
+  private send(e: LobbyEvent): void {
+    this.sent.add(e.seq);
+    this.socket.send(JSON.stringify({ type: 'event', event: e }));
+  }
+
   hello(seq: number): void {
+    this.baseline = seq;
     this.lastSent = seq;
     this.socket.send(JSON.stringify({ type: 'hello', seq }));
   }
 
+  /**
+   * Sends the events the client missed before this connection's `hello`: those after
+   * `afterSeq` up to the hello's baseline, each once. Events after the baseline were sent
+   * live already; these older ones follow them, so clients order by `seq`.
+   */
   async resume(engine: Engine, afterSeq: number): Promise<void> {
-    this.resuming = [];
-    this.lastSent = afterSeq;
-    try {
-      for (;;) {
-        const page = await eventsAfter(engine.store.db, this.lastSent, RESUME_PAGE);
-        const buffered: LobbyEvent[] = this.resuming ?? [];
-        this.resuming = null;
-        for (const e of page) this.deliver(e);
-        this.lastSent = Math.max(this.lastSent, page.at(-1)?.seq ?? 0);
-        if (page.length < RESUME_PAGE) {
-          for (const e of buffered) this.deliver(e);
-          return;
-        }
-        this.resuming = buffered;
-      }
-    } finally {
-      this.resuming = null;
+    let from = afterSeq;
+    while (from < this.baseline) {
+      const page = (await eventsAfter(engine.store.db, from, RESUME_PAGE)).filter((e) => e.seq <= this.baseline);
+      for (const e of page) if (!this.sent.has(e.seq) && this.visible(e)) this.send(e);
+      if (page.length < RESUME_PAGE) return;
+      from = page.at(-1)!.seq;
     }
   }
 }
@@ -79,6 +79,11 @@ class RepFeed {
 export async function repGateway(app: FastifyInstance, opts: { engine: Engine }): Promise<void> {
   const { engine } = opts;
   app.get('/ws/rep', { websocket: true, schema: { hide: true } }, async (socket, request) => {
+    // Listen before the first await: ws drops messages that arrive with no listener, and a
+    // reconnecting client sends its resume the moment the socket opens.
+    const inbox: string[] = [];
+    let handle: ((raw: string) => void) | null = null;
+    socket.on('message', (raw) => (handle ? handle(String(raw)) : inbox.push(String(raw))));
     const rep = await readRep(engine, request);
     if (!rep) {
       socket.close(4401, 'unauthorized');
@@ -86,20 +91,21 @@ export async function repGateway(app: FastifyInstance, opts: { engine: Engine })
     }
     const repId = rep.user.id;
     const feed = new RepFeed(socket, repId);
-    // Subscribe before reading the current sequence so that no event falls in between.
+    // Everything that arrives before `hello` waits: live events in `pending`, client
+    // messages (a resume sent the moment the socket opened) in `inbox`.
     const pending: LobbyEvent[] = [];
     let ready = false;
-    const off = engine.bus.subscribe((e) => (ready ? feed.deliver(e) : pending.push(e)));
     let closed = false;
+    const off = engine.bus.subscribe((e) => (ready ? feed.deliver(e) : pending.push(e)));
     socket.on('close', () => {
       closed = true;
       off();
       engine.repDisconnected(repId).catch((err: unknown) => request.log.error({ err }, 'rep disconnect failed'));
     });
-    socket.on('message', (raw) => {
+    const handleMessage = (raw: string): void => {
       let msg: unknown;
       try {
-        msg = JSON.parse(String(raw));
+        msg = JSON.parse(raw);
       } catch {
         socket.send(JSON.stringify({ type: 'error', error: { code: 'invalid_input', message: 'Messages must be JSON.' } }));
         return;
@@ -112,12 +118,17 @@ export async function repGateway(app: FastifyInstance, opts: { engine: Engine })
       } else {
         socket.send(JSON.stringify({ type: 'error', error: { code: 'invalid_input', message: 'Unknown message type.' } }));
       }
-    });
+    };
+    // The baseline is read before connecting, so that what connecting itself changes (the
+    // rep's state, offers made at login) comes after it and is delivered.
+    const baseline = await lastSeq(engine.store.db);
     await engine.repConnected(repId);
     await feed.load(engine);
     if (closed) return;
-    feed.hello(await lastSeq(engine.store.db));
+    feed.hello(baseline);
     ready = true;
     for (const e of pending) feed.deliver(e);
+    handle = handleMessage;
+    for (const raw of inbox.splice(0)) handleMessage(raw);
   });
 }

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_KINDS } from '../support/test-stores.js';
+import { RepClient, startIssueSession, startTestLobby, type TestLobby } from '../support/lobby-harness.js';
+import { FIXTURE_SITE } from '../support/fixture-site.js';
+
+const AUTOMATIC_SITE = {
+  ...FIXTURE_SITE,
+  teams: FIXTURE_SITE.teams.map((t) => ({ ...t, algorithm: 'least_busy', offerTimeoutSeconds: 30 })),
+};
+
+describe.each(STORE_KINDS)('the rep feed on %s', (kind) => {
+  let t: TestLobby;
+  beforeAll(async () => {
+    t = await startTestLobby(kind, AUTOMATIC_SITE);
+  });
+  afterAll(async () => t?.close());
+
+  it('E1: a rep who connects while a session waits receives the offer that connecting made, and their own state', async () => {
+    const { sessionId } = await startIssueSession(t.url, 'printer');
+    const ann = await RepClient.login(t.url, 'ann');
+    const socket = await ann.socket();
+    const hello = await socket.next((m) => m.type === 'hello');
+    const offer = await socket.event('offer.made', sessionId);
+    expect(offer.repId).toBe('ann');
+    expect(offer.seq).toBeGreaterThan(hello.seq);
+    const state = await socket.next((m) => m.type === 'event' && m.event.type === 'rep.state' && m.event.repId === 'ann');
+    expect(state.event.data.loggedIn).toBe(true);
+    await socket.close();
+  });
+
+  it('a resume sent the moment the socket opens is answered after hello, with each missed event once', async () => {
+    const bob = await RepClient.login(t.url, 'bob');
+    const first = await bob.socket();
+    const hello = await first.next((m) => m.type === 'hello');
+    await first.close();
+    const missed = await startIssueSession(t.url, 'printer', 'Missed');
+    const again = await bob.socket();
+    again.send({ type: 'resume', afterSeq: hello.seq });
+    const second = await again.next((m) => m.type === 'hello');
+    const replayed = await again.event('session.queued', missed.sessionId);
+    expect(replayed.seq).toBeLessThanOrEqual(second.seq);
+    again.send({ type: 'resume', afterSeq: hello.seq });
+    const live = await startIssueSession(t.url, 'printer', 'Live');
+    await again.event('session.queued', live.sessionId);
+    const seqs = again.received.filter((m) => m.type === 'event').map((m) => m.event.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    await again.close();
+  });
+});
