@@ -55,7 +55,8 @@ export async function setLocked(ctx: CommandContext, repId: string, locked: bool
   await ctx.tx.updateTable('presence').set({ locked: locked ? 1 : 0 }).where('user_id', '=', repId).execute();
   await emitRepState(ctx, repId, { locked });
   if (locked) await rescindIfUnavailable(ctx, repId, 'locked');
-  else await becameAvailable(ctx, repId);
+  // E3 (3): a lock that did not make the rep unavailable (policy) leaves their time at load.
+  else if ((await policyOf(ctx.tx, repId)).unavailableWhenLocked) await becameAvailable(ctx, repId);
 }
 
 /** A5, E10: opting back in also resets the count of missed offers. */

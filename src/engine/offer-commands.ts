@@ -48,6 +48,8 @@ export async function acceptOffer(ctx: CommandContext, repId: string, offerId: s
     data: { queueId: session.queue_id, waitedMs: ctx.now - session.waiting_since, manual: false, offerId },
   });
   await touchLoad(ctx, repId);
+  // E1: the rep holds no offer now and, below their session limit, may take the next one.
+  await runEquilibrium(ctx);
   return (await findSession(ctx.tx, session.id))!;
 }
 

@@ -45,12 +45,20 @@ export async function repConnected(ctx: CommandContext, repId: string): Promise<
       logged_in: 1,
       last_activity_at: ctx.now,
       idle: 0,
-      ...(presence.connections === 0 ? { load_since: ctx.now } : {}),
+      ...(presence.connections === 0 || presence.idle === 1 ? { load_since: ctx.now } : {}),
       ...(freshLogin ? { locked: 0, missed_offers: 0, ...(policy?.autoAssignOnLogin === false ? { opted_out: 1 } : {}) } : {}),
     })
     .where('user_id', '=', repId)
     .execute();
-  if (presence.connections > 0) return;
+  if (presence.connections > 0) {
+    // A3: another console opening is activity; an idle rep is available again (E1).
+    if (presence.idle === 1) {
+      await armIdleTimer(ctx, repId);
+      await emitRepState(ctx, repId, { idle: false });
+      await runEquilibrium(ctx);
+    }
+    return;
+  }
   await armIdleTimer(ctx, repId);
   await emitRepState(ctx, repId, { loggedIn: true });
   await runEquilibrium(ctx);

@@ -13,6 +13,7 @@ import type { CommandContext } from './command-runner.js';
 import { hashToken } from './ids.js';
 import { OFFER_EXPIRE_TIMER, runEquilibrium } from './equilibrium-run.js';
 import { armWaitingRule, WAITING_RULE_TIMER } from './queue-moves.js';
+import { rescindIfUnavailable } from './availability-commands.js';
 
 export type Origin = 'session_key' | 'rep_list' | 'issue' | 'button' | 'chat' | 'api';
 
@@ -134,7 +135,7 @@ export async function acceptSession(ctx: CommandContext, repId: string, sessionI
   }
   await addParticipant(ctx.tx, sessionId, repId, 'owner', ctx.now);
   await cancelQueueTimers(ctx, sessionId);
-  await rescindPendingOffers(ctx, sessionId, 'accepted_by_hand');
+  const rescinded = await rescindPendingOffers(ctx, sessionId, 'accepted_by_hand');
   await ctx.emit({
     type: 'session.accepted',
     sessionId,
@@ -143,6 +144,10 @@ export async function acceptSession(ctx: CommandContext, repId: string, sessionI
     data: { queueId: session.queue_id, waitedMs: ctx.now - session.waiting_since, manual: true },
   });
   await touchLoad(ctx, repId);
+  // E9: this accept may take the rep to their session limit; an offer they hold then goes.
+  await rescindIfUnavailable(ctx, repId, 'at_session_limit');
+  // E1: the rep whose offer was rescinded is free for another session.
+  if (rescinded > 0) await runEquilibrium(ctx);
   return (await findSession(ctx.tx, sessionId)) ?? session;
 }
 
@@ -151,8 +156,8 @@ export async function cancelQueueTimers(ctx: CommandContext, sessionId: string):
   await ctx.cancelTimers(WAITING_RULE_TIMER, sessionId);
 }
 
-/** E9: a pending offer ends without excluding its rep. */
-export async function rescindPendingOffers(ctx: CommandContext, sessionId: string, reason: string): Promise<void> {
+/** E9: a pending offer ends without excluding its rep. Returns how many were rescinded. */
+export async function rescindPendingOffers(ctx: CommandContext, sessionId: string, reason: string): Promise<number> {
   const pending = await ctx.tx
     .selectFrom('offers')
     .select(['id', 'rep_id'])
@@ -164,6 +169,7 @@ export async function rescindPendingOffers(ctx: CommandContext, sessionId: strin
     await ctx.cancelTimers(OFFER_EXPIRE_TIMER, offer.id);
     await ctx.emit({ type: 'offer.rescinded', sessionId, repId: offer.rep_id, data: { offerId: offer.id, reason } });
   }
+  return pending.length;
 }
 
 /** E3 (3): a rep's load changed; they have been at the new load since now. */
@@ -211,7 +217,7 @@ export async function endSession(
   }
   const participants = await participantsOf(ctx.tx, sessionId);
   await updateSession(ctx.tx, sessionId, { state: 'ended', queue_id: null, ended_at: ctx.now, end_reason: reason });
-  await rescindPendingOffers(ctx, sessionId, 'session_ended');
+  const rescinded = await rescindPendingOffers(ctx, sessionId, 'session_ended');
   await ctx.tx.deleteFrom('timers').where('ref', '=', sessionId).execute();
   await ctx.emit({
     type: 'session.ended',
@@ -221,7 +227,8 @@ export async function endSession(
     data: { reason, by: by.kind, queueId: session.queue_id, ownerId: session.owner_id },
   });
   for (const p of participants) await touchLoad(ctx, p.user_id);
-  // Reps who were in it may have dropped below their session limit (E1).
-  if (participants.length > 0) await runEquilibrium(ctx);
+  // Reps who were in it may have dropped below their session limit, and the rep whose
+  // offer was rescinded is free for another session (E1).
+  if (participants.length > 0 || rescinded > 0) await runEquilibrium(ctx);
   return (await findSession(ctx.tx, sessionId)) ?? session;
 }

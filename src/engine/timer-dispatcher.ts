@@ -77,6 +77,9 @@ export class TimerDispatcher {
       })
       .finally(() => {
         this.running = null;
+        // A wake-up or refresh that came after the drain's last look at the due timers
+        // (while it read the next due time) would otherwise be lost: run again for it.
+        if (this.again && !this.stopped) void this.fire();
       });
     return this.running;
   }
