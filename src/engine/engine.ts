@@ -135,8 +135,10 @@ export class Engine {
     return this.runner.run((ctx) => repDisconnected(ctx, repId));
   }
 
-  acceptOffer(repId: string, offerId: string) {
-    return this.runner.run((ctx) => acceptOffer(ctx, repId, offerId));
+  async acceptOffer(repId: string, offerId: string) {
+    const result = await this.runner.run((ctx) => acceptOffer(ctx, repId, offerId));
+    if (result.kind === 'expired') throw new LobbyError('offer_not_pending', 'That offer has expired.');
+    return result.session;
   }
 
   rejectOffer(repId: string, offerId: string) {

@@ -1,7 +1,8 @@
 /** E4–E6, E9, E10: a rep answers an offer, or lets it expire. */
 import { LobbyError } from '../core/errors.js';
+import { emitRepState } from './availability-commands.js';
 import { afterOfferExpired } from '../core/missed-offers.js';
-import type { OfferTable } from '../store/schema.js';
+import type { OfferTable, SessionRow } from '../store/schema.js';
 import type { Selectable } from 'kysely';
 import { policyOf } from '../store/queries/directory.js';
 import { addParticipant, findSession } from '../store/queries/sessions.js';
@@ -20,13 +21,19 @@ async function loadOwnPendingOffer(ctx: CommandContext, repId: string, offerId: 
   return offer;
 }
 
-/** E5: accepting makes the rep the owner; the session leaves its queue. */
-export async function acceptOffer(ctx: CommandContext, repId: string, offerId: string) {
+export type OfferAcceptance = { kind: 'accepted'; session: SessionRow } | { kind: 'expired' };
+
+/**
+ * E5: accepting makes the rep the owner; the session leaves its queue. An offer past its
+ * expiry whose timer has not run yet is expired now, as the timer would, and the answer
+ * says so: the caller refuses after the commit, so that the expiry (and the next offer)
+ * is not rolled back with the refusal.
+ */
+export async function acceptOffer(ctx: CommandContext, repId: string, offerId: string): Promise<OfferAcceptance> {
   const offer = await loadOwnPendingOffer(ctx, repId, offerId);
   if (offer.expires_at <= ctx.now) {
-    // Its timer has not run yet, but the offer is over: expire it now, as the timer would.
     await expireOffer(ctx, offerId);
-    throw new LobbyError('offer_not_pending', 'That offer has expired.');
+    return { kind: 'expired' };
   }
   const session = await loadLiveSession(ctx, offer.session_id);
   await ctx.tx.updateTable('offers').set({ state: 'accepted', ended_at: ctx.now }).where('id', '=', offerId).execute();
@@ -50,7 +57,7 @@ export async function acceptOffer(ctx: CommandContext, repId: string, offerId: s
   await touchLoad(ctx, repId);
   // E1: the rep holds no offer now and, below their session limit, may take the next one.
   await runEquilibrium(ctx);
-  return (await findSession(ctx.tx, session.id))!;
+  return { kind: 'accepted', session: (await findSession(ctx.tx, session.id))! };
 }
 
 /** E5, E6: a reject excludes the rep for this session in this queue; the next rep is offered at once. */
@@ -75,11 +82,7 @@ export async function expireOffer(ctx: CommandContext, offerId: string): Promise
     .where('user_id', '=', offer.rep_id)
     .execute();
   if (decision.optOut && presence?.opted_out !== 1) {
-    await ctx.emit({
-      type: 'rep.state',
-      repId: offer.rep_id,
-      data: { optedOut: true, reason: 'missed_offers', missed: policy.missedOffersBeforeOptOut },
-    });
+    await emitRepState(ctx, offer.rep_id, { optedOut: true, reason: 'missed_offers', missed: policy.missedOffersBeforeOptOut });
   }
   await runEquilibrium(ctx);
 }
