@@ -1,16 +1,22 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 import { migrateToLatest } from './migrate.js';
 
-/** Channel on which nodes tell each other that events or timers were committed. */
-const COMMIT_CHANNEL = 'lobby_commits';
+/**
+ * The routing lock and the commit channel belong to one Lobby site, that is one schema:
+ * two sites in one database (or test files in their own schemas) must not wait on each
+ * other's lock nor wake each other's nodes.
+ */
+function siteScope(schema: string): { lockKey: number; channel: string } {
+  const digest = createHash('sha256').update(schema).digest();
+  return { lockKey: digest.readInt32BE(0), channel: `lobby_commits_${digest.toString('hex').slice(0, 16)}` };
+}
 /** How long a node waits before listening again after its listening connection failed. */
 const RELISTEN_MS = 1000;
 
-/** Key of the cluster-wide routing lock (pg_advisory_xact_lock); any constant will do. */
-const ROUTING_LOCK_KEY = 7_153_921;
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -46,19 +52,21 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  await migrateToLatest(db, 'postgres', current.rows[0]?.schema ?? 'public');
+  const schema = current.rows[0]?.schema ?? 'public';
+  await migrateToLatest(db, 'postgres', schema);
+  const scope = siteScope(schema);
   return {
     kind: 'postgres',
     db,
     async routingTransaction(work) {
       return db.transaction().execute(async (tx) => {
-        await sql`select pg_advisory_xact_lock(${ROUTING_LOCK_KEY})`.execute(tx);
+        await sql`select pg_advisory_xact_lock(${scope.lockKey})`.execute(tx);
         return work(tx);
       });
     },
     async notifyCommit(tx) {
       // Delivered by PostgreSQL only if and when the transaction commits.
-      await sql`select pg_notify(${COMMIT_CHANNEL}, '')`.execute(tx);
+      await sql`select pg_notify(${scope.channel}, '')`.execute(tx);
     },
     async watchCommits(listener) {
       let client: pg.Client | null = null;
@@ -74,7 +82,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
           if (!stopped) retry = setTimeout(() => void listen().catch(() => undefined), RELISTEN_MS).unref();
         });
         await c.connect();
-        await c.query(`listen ${COMMIT_CHANNEL}`);
+        await c.query(`listen ${scope.channel}`);
         if (stopped) {
           await c.end();
           return;
