@@ -31,6 +31,7 @@ import { WAITING_RULE_TIMER } from './queue-moves.js';
 import { waitingRuleDue } from './waiting-rule-commands.js';
 import { getNext, transferSession, type TransferActor } from './queue-commands.js';
 import { repLost } from './fallback-commands.js';
+import { acceptInvitation, inviteToSession, leaveSession, withdrawInvitation } from './invitation-commands.js';
 
 export interface EngineDeps {
   store: Store;
@@ -163,6 +164,22 @@ export class Engine {
 
   transferSession(actor: TransferActor, sessionId: string, queueId: string) {
     return this.runner.run((ctx) => transferSession(ctx, actor, sessionId, queueId));
+  }
+
+  inviteToSession(repId: string, sessionId: string, queueId: string) {
+    return this.runner.run((ctx) => inviteToSession(ctx, repId, sessionId, queueId));
+  }
+
+  acceptInvitation(repId: string, invitationId: string) {
+    return this.runner.run((ctx) => acceptInvitation(ctx, repId, invitationId));
+  }
+
+  withdrawInvitation(repId: string, invitationId: string) {
+    return this.runner.run((ctx) => withdrawInvitation(ctx, repId, invitationId));
+  }
+
+  leaveSession(repId: string, sessionId: string) {
+    return this.runner.run((ctx) => leaveSession(ctx, repId, sessionId));
   }
 
   /** F: an admin removed the rep, or the API logged them out. */

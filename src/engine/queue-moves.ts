@@ -9,6 +9,7 @@ import { findSession, participantsOf } from '../store/queries/sessions.js';
 import type { CommandContext } from './command-runner.js';
 import { toQueueRouting } from './routing-snapshot.js';
 import { rescindPendingOffers, touchLoad } from './session-commands.js';
+import { endOpenInvitations } from './invitation-commands.js';
 
 export const WAITING_RULE_TIMER = 'waiting.rule';
 
@@ -43,6 +44,7 @@ export interface EnterQueueOptions {
 export async function enterQueue(ctx: CommandContext, session: SessionRow, queueId: string, options: EnterQueueOptions): Promise<SessionRow> {
   const participants = await participantsOf(ctx.tx, session.id);
   await rescindPendingOffers(ctx, session.id, options.eventType);
+  await endOpenInvitations(ctx, session.id, options.eventType);
   await ctx.tx.deleteFrom('exclusions').where('session_id', '=', session.id).execute();
   await ctx.tx.deleteFrom('participants').where('session_id', '=', session.id).execute();
   await ctx.cancelTimers(WAITING_RULE_TIMER, session.id);

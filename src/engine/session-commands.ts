@@ -13,6 +13,7 @@ import type { CommandContext } from './command-runner.js';
 import { hashToken } from './ids.js';
 import { OFFER_EXPIRE_TIMER, runEquilibrium } from './equilibrium-run.js';
 import { armWaitingRule, WAITING_RULE_TIMER } from './queue-moves.js';
+import { endOpenInvitations } from './invitation-commands.js';
 import { rescindIfUnavailable } from './availability-commands.js';
 
 export type Origin = 'session_key' | 'rep_list' | 'issue' | 'button' | 'chat' | 'api';
@@ -218,6 +219,7 @@ export async function endSession(
   const participants = await participantsOf(ctx.tx, sessionId);
   await updateSession(ctx.tx, sessionId, { state: 'ended', queue_id: null, ended_at: ctx.now, end_reason: reason });
   const rescinded = await rescindPendingOffers(ctx, sessionId, 'session_ended');
+  await endOpenInvitations(ctx, sessionId, 'session_ended');
   await ctx.tx.deleteFrom('timers').where('ref', '=', sessionId).execute();
   await ctx.emit({
     type: 'session.ended',

@@ -15,6 +15,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { portalRoutes } from './routes/portal-routes.js';
 import { repRoutes } from './routes/rep-routes.js';
 import { routingRoutes } from './routes/routing-routes.js';
+import { invitationRoutes } from './routes/invitation-routes.js';
 import { repGateway } from './ws/rep-gateway.js';
 import { customerGateway } from './ws/customer-gateway.js';
 
@@ -61,6 +62,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(portalRoutes, { engine });
   await app.register(repRoutes, { engine, publicUrl: opts.publicUrl });
   await app.register(routingRoutes, { engine });
+  await app.register(invitationRoutes, { engine });
   await app.register(repGateway, { engine });
   await app.register(customerGateway, { engine });
 

@@ -1,11 +1,13 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db, StoreKind } from './store.js';
 import { initialSchema } from './migrations/0001-initial.js';
+import { invitationsSchema } from './migrations/0005-invitations.js';
 
 /** Numbered migrations, in order. Append; never edit one that has shipped. */
 function migrations(kind: StoreKind): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(kind),
+    '0005-invitations': invitationsSchema(),
   };
 }
 

@@ -195,6 +195,19 @@ export interface LoginTable {
   expires_at: number;
 }
 
+/** S1–S4 */
+export interface InvitationTable {
+  id: string;
+  session_id: string;
+  inviter_id: string;
+  queue_id: string;
+  /** 'open' | 'accepted' | 'withdrawn' | 'ended' */
+  state: string;
+  created_at: number;
+  ended_at: number | null;
+  accepted_by: string | null;
+}
+
 export interface Database {
   policies: PolicyTable;
   users: UserTable;
@@ -214,6 +227,7 @@ export interface Database {
   timers: TimerTable;
   presence: PresenceTable;
   logins: LoginTable;
+  invitations: InvitationTable;
 }
 
 export type SessionRow = Selectable<SessionTable>;

@@ -82,9 +82,15 @@ export async function repRoutes(app: FastifyInstance, opts: { engine: Engine; pu
       const session = await findSession(db, request.params.id);
       if (!session) throw new LobbyError('not_found', 'That session does not exist.');
       // Q6: a waiting session in a queue the rep sees, or one the rep is in (or was, once ended).
-      const visible = session.queue_id !== null && (await repQueueIds({ tx: db }, repId)).includes(session.queue_id);
+      const queues = await repQueueIds({ tx: db }, repId);
+      const visible = session.queue_id !== null && queues.includes(session.queue_id);
       const joined = (await participantsOf(db, session.id)).some((p) => p.user_id === repId);
-      if (!visible && !joined) throw new LobbyError('not_found', 'That session does not exist.');
+      // S1: an open invitation to the rep or their team shows them what they are asked to join.
+      const invited =
+        !visible && !joined
+          ? await db.selectFrom('invitations').select('id').where('session_id', '=', session.id).where('state', '=', 'open').where('queue_id', 'in', queues).executeTakeFirst()
+          : undefined;
+      if (!visible && !joined && !invited) throw new LobbyError('not_found', 'That session does not exist.');
       const [view] = await sessionViews(db, [session]);
       return { session: view!, messages: joined ? await chatMessages(db, session.id) : [] };
     },

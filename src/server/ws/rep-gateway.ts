@@ -36,7 +36,8 @@ class RepFeed {
 
   /** Whether this rep may see the event (Q6), keeping track of the sessions they are in. */
   private visible(e: LobbyEvent): boolean {
-    if (e.type === 'session.accepted' && e.repId === this.repId && e.sessionId) this.mySessions.add(e.sessionId);
+    const joins = e.type === 'session.accepted' || e.type === 'participant.joined';
+    if (joins && e.repId === this.repId && e.sessionId) this.mySessions.add(e.sessionId);
     if (e.type === 'rep.state') return true;
     if (e.repId === this.repId) return true;
     if (e.queueId !== null && this.queues.has(e.queueId)) return true;

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_KINDS } from '../support/test-stores.js';
+import { RepClient, startIssueSession, startTestLobby, type TestLobby } from '../support/lobby-harness.js';
+
+describe.each(STORE_KINDS)('shared sessions (S1–S4) on %s', (kind) => {
+  let t: TestLobby;
+  let ann: RepClient;
+  let bob: RepClient;
+  let cara: RepClient;
+  beforeAll(async () => {
+    t = await startTestLobby(kind);
+    [ann, bob, cara] = await Promise.all([RepClient.login(t.url, 'ann'), RepClient.login(t.url, 'bob'), RepClient.login(t.url, 'cara')]);
+  });
+  afterAll(async () => t?.close());
+
+  async function ownedByAnn() {
+    const { sessionId, customerToken } = await startIssueSession(t.url, 'printer');
+    expect((await ann.post(`/api/rep/sessions/${sessionId}/accept`)).status).toBe(200);
+    return { sessionId, customerToken };
+  }
+
+  it('S1, S2: an invitation to a rep appears in their personal queue, live; accepting makes them a participant who sees the chat', async () => {
+    const { sessionId } = await ownedByAnn();
+    const socket = await bob.socket();
+    await socket.next((m) => m.type === 'hello');
+    const invited = await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'rep:bob' });
+    expect(invited.status).toBe(201);
+    const event = await socket.event('invitation.created', sessionId);
+    expect(event.queueId).toBe('rep:bob');
+    const list = await bob.get('/api/rep/invitations');
+    expect(list.body.invitations).toHaveLength(1);
+    expect(list.body.invitations[0]).toMatchObject({ sessionId, inviterName: 'Ann Archer', queueId: 'rep:bob' });
+    expect((await bob.get(`/api/rep/sessions/${sessionId}`)).status).toBe(200);
+    expect((await bob.post(`/api/rep/invitations/${invited.body.id}/accept`)).status).toBe(200);
+    await ann.post(`/api/rep/sessions/${sessionId}/messages`, { text: 'Bob, can you look at this?' });
+    const chat = await socket.next((m) => m.type === 'event' && m.event.type === 'chat.message' && m.event.sessionId === sessionId);
+    expect(chat.event.data.text).toBe('Bob, can you look at this?');
+    expect((await bob.post(`/api/rep/sessions/${sessionId}/messages`, { text: 'On it' })).status).toBe(201);
+    // S2: only the owner ends (bob may still transfer it, as a lead of ann's team: T1).
+    expect((await bob.post(`/api/rep/sessions/${sessionId}/end`)).status).toBe(403);
+    const mine = await bob.get('/api/rep/sessions');
+    expect(mine.body.mine.map((s: any) => s.id)).toContain(sessionId);
+    await socket.close();
+  });
+
+  it('S1: a team invitation appears in the team queue; an embassy member outside the team cannot take it', async () => {
+    const { sessionId } = await ownedByAnn();
+    const invited = await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'team:helpdesk' });
+    expect(invited.status).toBe(201);
+    expect((await cara.post(`/api/rep/invitations/${invited.body.id}/accept`)).status).toBe(403);
+    expect((await cara.get(`/api/rep/sessions/${sessionId}`)).status).toBe(404);
+    expect((await bob.post(`/api/rep/invitations/${invited.body.id}/accept`)).status).toBe(200);
+    const again = await bob.post(`/api/rep/invitations/${invited.body.id}/accept`);
+    expect(again.status).toBe(409);
+  });
+
+  it('S3: when the owner leaves, the participant who joined first becomes owner', async () => {
+    const { sessionId } = await ownedByAnn();
+    const first = await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'rep:bob' });
+    await bob.post(`/api/rep/invitations/${first.body.id}/accept`);
+    expect((await ann.post(`/api/rep/sessions/${sessionId}/leave`)).status).toBe(204);
+    const view = await bob.get(`/api/rep/sessions/${sessionId}`);
+    expect(view.body.session).toMatchObject({ state: 'active', ownerId: 'bob' });
+    // Alone now, bob cannot leave: he ends or transfers it.
+    const alone = await bob.post(`/api/rep/sessions/${sessionId}/leave`);
+    expect(alone.status).toBe(400);
+    expect((await bob.post(`/api/rep/sessions/${sessionId}/end`)).status).toBe(200);
+  });
+
+  it('S2: a participant who is not a lead of the owner’s team cannot transfer the session', async () => {
+    const { sessionId } = await startIssueSession(t.url, 'printer');
+    await bob.post(`/api/rep/sessions/${sessionId}/accept`);
+    const invited = await bob.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'rep:ann' });
+    await ann.post(`/api/rep/invitations/${invited.body.id}/accept`);
+    const res = await ann.post(`/api/rep/sessions/${sessionId}/transfer`, { queueId: 'general' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe('Only the owner of the session can transfer it.');
+  });
+
+  it('S4: invitations end when withdrawn or when the session ends; bad invitations are refused', async () => {
+    const { sessionId } = await ownedByAnn();
+    const one = await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'rep:bob' });
+    expect((await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'rep:bob' })).status).toBe(400);
+    expect((await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'general' })).status).toBe(400);
+    expect((await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'rep:nobody' })).status).toBe(404);
+    expect((await bob.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'rep:cara' })).status).toBe(403);
+    expect((await ann.post(`/api/rep/invitations/${one.body.id}/withdraw`)).status).toBe(204);
+    expect((await bob.post(`/api/rep/invitations/${one.body.id}/accept`)).status).toBe(409);
+    const two = await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'team:vendor' });
+    await ann.post(`/api/rep/sessions/${sessionId}/end`);
+    const rows = await t.lobby.store.db.selectFrom('invitations').select(['id', 'state']).where('session_id', '=', sessionId).orderBy('created_at').execute();
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.state]))).toEqual({ [one.body.id]: 'withdrawn', [two.body.id]: 'ended' });
+    expect((await cara.get('/api/rep/invitations')).body.invitations).toEqual([]);
+  });
+});
