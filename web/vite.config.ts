@@ -7,10 +7,48 @@
  * (default http://127.0.0.1:8080).
  */
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
+import { consoleAppShell } from './console/pwa-assets.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const lobby = process.env.LOBBY_DEV_URL ?? 'http://127.0.0.1:8080';
+const dist = fileURLToPath(new URL('./dist', import.meta.url));
+
+/**
+ * The click-to-chat widget (C5) is one self-contained classic script that other web sites
+ * load (dist/widget/lobby-chat.js), so it cannot share the pages' ES-module chunks: after
+ * the pages are built, it is built again on its own as an IIFE with React inside.
+ */
+function chatWidgetScript(): Plugin {
+  return {
+    name: 'lobby-chat-widget',
+    apply: 'build',
+    async closeBundle() {
+      await build({
+        configFile: false,
+        root,
+        publicDir: false,
+        logLevel: 'warn',
+        oxc: { jsx: { runtime: 'automatic' } },
+        // Library builds leave process.env alone; React reads NODE_ENV.
+        define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+        build: {
+          outDir: `${dist}/widget`,
+          emptyOutDir: false,
+          target: 'es2022',
+          sourcemap: false,
+          reportCompressedSize: false,
+          lib: {
+            entry: fileURLToPath(new URL('./widget/widget-entry.tsx', import.meta.url)),
+            formats: ['iife'],
+            name: 'LobbyChat',
+            fileName: () => 'lobby-chat.js',
+          },
+        },
+      });
+    },
+  };
+}
 
 export default defineConfig({
   root,
@@ -19,8 +57,9 @@ export default defineConfig({
   publicDir: false,
   // Vite 8 transforms .tsx with its built-in oxc; React 19's automatic runtime.
   oxc: { jsx: { runtime: 'automatic' } },
+  plugins: [chatWidgetScript(), consoleAppShell()],
   build: {
-    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    outDir: dist,
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
@@ -31,6 +70,9 @@ export default defineConfig({
       input: {
         portal: fileURLToPath(new URL('./portal/index.html', import.meta.url)),
         console: fileURLToPath(new URL('./console/index.html', import.meta.url)),
+        chat: fileURLToPath(new URL('./chat/index.html', import.meta.url)),
+        admin: fileURLToPath(new URL('./admin/index.html', import.meta.url)),
+        team: fileURLToPath(new URL('./team/index.html', import.meta.url)),
       },
       output: {
         // React in one long-cached chunk, the pages' shared code in another.

@@ -37,8 +37,8 @@ export async function readSiteConfig(store: Store): Promise<NormalizedSiteConfig
   // One read transaction, so that an import committing meanwhile is seen whole or not at all.
   const tx = store.db.transaction();
   return store.kind === 'postgres'
-    ? tx.setIsolationLevel('repeatable read').execute(readAll)
-    : tx.execute(readAll);
+    ? tx.setIsolationLevel('repeatable read').execute(readSiteConfigIn)
+    : tx.execute(readSiteConfigIn);
 }
 
 function parseJson(text: string | undefined): Record<string, unknown> {
@@ -57,7 +57,8 @@ function withDefaults<T extends object>(defaults: T, stored: Record<string, unkn
   return out as T;
 }
 
-async function readAll(db: Db): Promise<NormalizedSiteConfig> {
+/** The same read inside a transaction the caller holds (the admin API reads under the routing lock). */
+export async function readSiteConfigIn(db: Db): Promise<NormalizedSiteConfig> {
   const [settingsRow, queues, policies, users, teams, members, skills, repSkills, issues] = await Promise.all([
     db.selectFrom('site_settings').select('value').where('key', '=', SITE_SETTINGS_KEY).executeTakeFirst(),
     db.selectFrom('queues').selectAll().execute(),
@@ -202,10 +203,13 @@ function queueOut(q: QueueEntry) {
   };
 }
 
-/** The file shape: nulls and empty optional parts left out, which import reads as the same. */
-export function renderSiteConfig(c: NormalizedSiteConfig): string {
+/**
+ * The file shape as a plain object: nulls and empty optional parts left out, which import
+ * reads as the same. Validating it gives back the same normalized configuration.
+ */
+export function siteConfigFile(c: NormalizedSiteConfig) {
   const { fallbackQueue, ...site } = c.site;
-  const file = {
+  return {
     version: c.version,
     site: { ...site, ...(fallbackQueue !== null ? { fallbackQueue } : {}) },
     generalQueue: queueOut(c.generalQueue),
@@ -226,7 +230,10 @@ export function renderSiteConfig(c: NormalizedSiteConfig): string {
     skills: c.skills.map((s) => ({ id: s.id, name: s.name, ...(s.parent !== null ? { parent: s.parent } : {}) })),
     issues: c.issues,
   };
-  const doc = new Document(file);
+}
+
+export function renderSiteConfig(c: NormalizedSiteConfig): string {
+  const doc = new Document(siteConfigFile(c));
   doc.commentBefore = HEADER;
   // Short lists and records read best on one line: `skills: [vpn, wifi]`,
   // `- { user: ann, role: lead }`, `- { id: vpn, name: VPN, parent: networking }`.

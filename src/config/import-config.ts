@@ -87,11 +87,19 @@ export function parseSiteConfigYaml(text: string): unknown {
 
 // ---- Import ----
 
+/** A validated configuration, ready to be applied inside a routing transaction. */
+export interface PreparedSiteConfig {
+  config: NormalizedSiteConfig;
+  warnings: ConfigIssue[];
+  /** Hashes of the plain passwords of users that do not exist yet, made before any lock. */
+  hashes: Map<string, string>;
+}
+
 /**
- * `input` is the parsed document, or YAML text (then issues also carry line numbers).
- * `now` stamps users created by this import.
+ * Validates `input` (the parsed document, or YAML text: then issues also carry line
+ * numbers) and hashes new users' passwords. Throws ConfigError; writes nothing.
  */
-export async function importSiteConfig(store: Store, input: unknown, now: number): Promise<ImportSummary> {
+export async function prepareSiteConfig(store: Store, input: unknown): Promise<PreparedSiteConfig> {
   const parsed = typeof input === 'string' ? parseYaml(input) : null;
   const withLine = (issue: ConfigIssue): ConfigIssue => {
     const line = parsed?.lineOf(issue.path);
@@ -110,9 +118,30 @@ export async function importSiteConfig(store: Store, input: unknown, now: number
       if (u.password !== undefined && !known.has(u.login)) hashes.set(u.login, await hashPassword(u.password));
     }),
   );
+  return { config, warnings: result.warnings.map(withLine), hashes };
+}
 
-  const summary = await store.routingTransaction((tx) => writeConfig(tx, config, hashes, now));
-  return { ...summary, warnings: result.warnings.map(withLine) };
+/**
+ * Writes a prepared configuration inside the caller's routing transaction `tx` (the admin
+ * API runs it as one engine command). Throws ConfigError, before writing anything, when the
+ * change would strand customers (see "Import semantics" in docs/configuration.md).
+ */
+export function applySiteConfig(
+  tx: Db,
+  prepared: Pick<PreparedSiteConfig, 'config' | 'hashes'>,
+  now: number,
+): Promise<Omit<ImportSummary, 'warnings'>> {
+  return writeConfig(tx, prepared.config, prepared.hashes, now);
+}
+
+/**
+ * `input` is the parsed document, or YAML text (then issues also carry line numbers).
+ * `now` stamps users created by this import.
+ */
+export async function importSiteConfig(store: Store, input: unknown, now: number): Promise<ImportSummary> {
+  const prepared = await prepareSiteConfig(store, input);
+  const summary = await store.routingTransaction((tx) => applySiteConfig(tx, prepared, now));
+  return { ...summary, warnings: prepared.warnings };
 }
 
 function queueRow(id: string, kind: string, teamId: string | null, userId: string | null, q: QueueEntry, overflowId: string | null): QueueTable {

@@ -17,21 +17,21 @@ export const SITE_SETTINGS_KEY = 'site';
 
 // Ids appear inside queue ids (`team:<id>`, `rep:<login>`), URLs and logs, so they are
 // kept to a plain lowercase alphabet without `:`.
-const Id = Type.String({
+export const Id = Type.String({
   pattern: '^[a-z0-9][a-z0-9_-]{0,63}$',
   description: 'must be 1-64 lowercase letters, digits, "-" or "_", starting with a letter or digit',
 });
-const Login = Type.String({
+export const Login = Type.String({
   pattern: '^[a-z0-9][a-z0-9._-]{0,63}$',
   description: 'must be 1-64 lowercase letters, digits, ".", "-" or "_", starting with a letter or digit',
 });
-const Name = Type.String({ minLength: 1, maxLength: 100 });
+export const Name = Type.String({ minLength: 1, maxLength: 100 });
 const Int = (minimum: number, maximum: number): TInteger => Type.Integer({ minimum, maximum });
 const Opt = <T extends TSchema>(schema: T) => Type.Optional(schema);
 const strict = { additionalProperties: false } as const;
 
 /** `general`, a team or embassy id, or `rep:<login>`. Resolved by validation. */
-const QueueRef = Type.String({ minLength: 1, maxLength: 80 });
+export const QueueRef = Type.String({ minLength: 1, maxLength: 80 });
 
 const WaitingSchema = Type.Object(
   {
@@ -52,7 +52,7 @@ const queueFields = {
   waiting: Opt(WaitingSchema),
 };
 
-const PolicySchema = Type.Object(
+export const PolicySchema = Type.Object(
   {
     id: Id,
     name: Opt(Name),
@@ -111,7 +111,7 @@ const TeamSchema = Type.Object(
 
 const SkillSchema = Type.Object({ id: Id, name: Name, parent: Opt(Id) }, strict);
 
-const IssueSchema = Type.Object(
+export const IssueSchema = Type.Object(
   {
     code: Id,
     title: Type.String({ minLength: 1, maxLength: 200 }),
@@ -124,7 +124,7 @@ const IssueSchema = Type.Object(
   strict,
 );
 
-const SiteSchema = Type.Object(
+export const SiteSchema = Type.Object(
   {
     siteName: Opt(Name),
     generalQueueEnabled: Opt(Type.Boolean()),

@@ -16,6 +16,9 @@ export type ErrorCode =
   | 'not_waiting'
   | 'not_in_session'
   | 'offer_not_pending'
+  | 'conflict'
+  | 'link_expired'
+  | 'rep_unavailable'
   | 'rate_limited'
   | 'unavailable';
 

@@ -8,7 +8,7 @@ import type { RawCustomerInput } from '../core/customer-input.js';
 import { LobbyError } from '../core/errors.js';
 import { findIssueByCode } from '../store/queries/directory.js';
 import type { Clock } from './clock.js';
-import { CommandRunner } from './command-runner.js';
+import { CommandRunner, type CommandContext } from './command-runner.js';
 import { EventBus, EventFeed } from './event-bus.js';
 import { eventsAfter, lastSeq } from '../store/queries/events.js';
 import type { Ids } from './ids.js';
@@ -32,6 +32,16 @@ import { waitingRuleDue } from './waiting-rule-commands.js';
 import { getNext, transferSession, type TransferActor } from './queue-commands.js';
 import { repLost } from './fallback-commands.js';
 import { acceptInvitation, inviteToSession, leaveSession, withdrawInvitation } from './invitation-commands.js';
+import type { LinkActor, EntryLinkKind } from '../core/entry-links.js';
+import { createEntryLink, revokeEntryLink, type NewEntryLink } from './entry-link-commands.js';
+import { setListedOnRepList, startFromLink, startFromRepList } from './customer-entry-commands.js';
+import {
+  CUSTOMER_GRACE_TIMER,
+  customerConnected,
+  customerDisconnected,
+  customerGraceExpired,
+  resetCustomerConnectionsAfterRestart,
+} from './customer-presence.js';
 
 export interface EngineDeps {
   store: Store;
@@ -61,6 +71,7 @@ export class Engine {
       [REP_IDLE_TIMER, idleTimerDue],
       [OFFER_EXPIRE_TIMER, expireOffer],
       [WAITING_RULE_TIMER, waitingRuleDue],
+      [CUSTOMER_GRACE_TIMER, customerGraceExpired],
     ]);
     this.timers = new TimerDispatcher(deps.store, deps.clock, this.runner, deps.logger, handlers);
   }
@@ -69,6 +80,7 @@ export class Engine {
   async start(): Promise<void> {
     this.feed.start(await lastSeq(this.store.db));
     if (this.store.kind === 'sqlite') await this.runner.run(resetConnectionsAfterRestart);
+    if (this.store.kind === 'sqlite') await this.runner.run(resetCustomerConnectionsAfterRestart);
     // Other nodes sharing the database: publish their events here too, and run their timers.
     this.stopWatching = await this.store.watchCommits(() => {
       this.feed.catchUp().catch(() => undefined);
@@ -190,5 +202,48 @@ export class Engine {
   /** E1 after a configuration change: new members, algorithms or skills may allow offers. */
   rebalance() {
     return this.runner.run((ctx) => runEquilibrium(ctx));
+  }
+
+  // ---- Customer side (C2, C4, C5, L3) ----
+
+  /** C2: a customer chose a rep from the portal's list (by the rep's public list id). */
+  startFromRepList(repHandle: string, customer: RawCustomerInput) {
+    return this.runner.run((ctx) => startFromRepList(ctx, repHandle, customer));
+  }
+
+  /** C4, C5: a customer followed a support button or a click-to-chat link. */
+  startFromLink(kind: EntryLinkKind, token: string, customer: RawCustomerInput) {
+    return this.runner.run((ctx) => startFromLink(ctx, kind, token, customer));
+  }
+
+  createEntryLink(actor: LinkActor, input: NewEntryLink) {
+    return this.runner.run((ctx) => createEntryLink(ctx, actor, input));
+  }
+
+  revokeEntryLink(actor: LinkActor, kind: EntryLinkKind, id: string) {
+    return this.runner.run((ctx) => revokeEntryLink(ctx, actor, kind, id));
+  }
+
+  /** C2: the rep's "show me on the representative list" switch. */
+  setListedOnRepList(repId: string, listed: boolean) {
+    return this.runner.run((ctx) => setListedOnRepList(ctx, repId, listed));
+  }
+
+  /** L3: a customer page connected to its session's live feed (ends a grace period). */
+  customerConnected(sessionId: string) {
+    return this.runner.run((ctx) => customerConnected(ctx, sessionId));
+  }
+
+  /** L3: a customer page's connection closed; the last one starts the grace period. */
+  customerDisconnected(sessionId: string) {
+    return this.runner.run((ctx) => customerDisconnected(ctx, sessionId));
+  }
+
+  /**
+   * Admin commands (src/engine/admin-*.ts): configuration changes and team leads' actions.
+   * One transaction under the routing lock like every command; events published after commit.
+   */
+  runAdmin<T>(work: (ctx: CommandContext) => Promise<T>): Promise<T> {
+    return this.runner.run(work);
   }
 }

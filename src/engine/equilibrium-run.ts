@@ -1,29 +1,87 @@
 /**
- * E1: one Equilibrium pass inside the current command's transaction. Loads the free reps
- * and the sessions waiting in their automatic queues, asks the pure planner which offers
- * to make, and makes them.
+ * E1: one Equilibrium pass inside the current command's transaction. Reads the free reps
+ * and the heads of their automatic queues, asks the pure planner which offers to make,
+ * and makes them.
+ *
+ * A pass reads what its decision depends on, not the whole site: the planner's answer over
+ * these rows is the answer it would give over every logged-in rep and every waiting
+ * session (see `findWork`), and the rows come through the indexes of migration 0004, so
+ * a decision costs about the same with 100 or 10,000 reps and 100 or 100,000 waiting
+ * sessions (docs/performance.md).
  */
 import { planOffers } from '../core/equilibrium.js';
 import { isAutomatic } from '../core/ranking.js';
 import { isMemberOf, unavailableReason } from '../core/rep-state.js';
+import type { QueueRouting, RepId, RepSnapshot, SessionSnapshot } from '../core/routing-types.js';
+import { GENERAL_QUEUE_ID } from '../core/site-settings.js';
+import type { Db } from '../store/store.js';
 import type { CommandContext } from './command-runner.js';
-import { loadQueues, loadReps, loadSkills, loadWaiting } from './routing-snapshot.js';
+import {
+  loadConnectedReps,
+  loadFreeReps,
+  loadQueueHead,
+  loadQueuesById,
+  loadQueuesWithOfferableSessions,
+  loadSkills,
+} from './routing-snapshot.js';
 
 export const OFFER_EXPIRE_TIMER = 'offer.expire';
 
+/** Up to this many free reps a pass reads them all at once; with more, it reads per queue. */
+export const FEW_FREE_REPS = 64;
+/**
+ * E11: besides the free members, an offer's explanation compares the chosen rep with up to
+ * this many connected members of the queue, least busy first: every member in a queue
+ * with no more connected members than this.
+ */
+export const EXPLAINED_MEMBERS = 25;
+const FIRST_HEAD_PAGE = 4;
+
+/** What a pass knows about one automatic queue. */
+interface QueueWork {
+  readonly queue: QueueRouting;
+  /** The first offerable sessions of the queue, in Q4 order. */
+  head: SessionSnapshot[];
+  /** `head` holds every offerable session of the queue. */
+  headDone: boolean;
+  /** The first free members of the queue, least busy first (E3 (2)–(4)). */
+  free: RepSnapshot[];
+  /** `free` holds every free member of the queue. */
+  freeDone: boolean;
+  /** Rows asked for when `free` was read (the query also returns non-members for the general queue). */
+  freeLimit: number;
+}
+
 export async function runEquilibrium(ctx: CommandContext): Promise<number> {
-  const reps = await loadReps(ctx.tx);
-  const free = reps.filter((r) => unavailableReason(r) === null && r.pendingOfferSessionId === null);
-  if (free.length === 0) return 0;
-  const queues = (await loadQueues(ctx.tx)).filter(isAutomatic);
-  // Only queues where some free rep could take a session are worth reading.
-  const candidates = queues.filter((q) => free.some((r) => isMemberOf(r, q)));
-  if (candidates.length === 0) return 0;
-  const [waiting, skills] = await Promise.all([loadWaiting(ctx.tx, candidates.map((q) => q.id)), loadSkills(ctx.tx)]);
-  if (waiting.length === 0) return 0;
-  const planned = planOffers(candidates, waiting, reps, skills, ctx.now);
+  const works = (await findWork(ctx.tx)).filter((w) => w.head.length > 0 && w.free.length > 0);
+  if (works.length === 0) return 0;
+  const reps = new Map<RepId, RepSnapshot>();
+  for (const w of works) for (const r of w.free) reps.set(r.id, r);
+  // E11: the members an explanation compares with, besides the free ones.
+  const membersComplete = new Map<string, boolean>();
+  for (const w of works) {
+    const connected = await loadConnectedReps(ctx.tx, { queue: w.queue, limit: EXPLAINED_MEMBERS });
+    membersComplete.set(w.queue.id, connected.length < EXPLAINED_MEMBERS);
+    for (const r of connected) if (!reps.has(r.id)) reps.set(r.id, r);
+  }
+  const everyone = [...reps.values()];
+  const skills = await loadSkills(ctx.tx, everyone.map((r) => r.id));
+  const planned = planOffers(
+    works.map((w) => w.queue),
+    works.flatMap((w) => w.head),
+    everyone,
+    skills,
+    ctx.now,
+  );
+  const byQueue = new Map(works.map((w) => [w.queue.id, w]));
   for (const offer of planned) {
     const id = ctx.ids.id();
+    // Which reps the explanation's counts and comparisons cover (docs/performance.md).
+    const compared = {
+      eligible: byQueue.get(offer.queueId)?.freeDone === false ? 'least_busy_first' : 'all',
+      members: membersComplete.get(offer.queueId) === false ? 'least_busy_first' : 'all',
+      membersLimit: EXPLAINED_MEMBERS,
+    };
     await ctx.tx
       .insertInto('offers')
       .values({
@@ -34,7 +92,7 @@ export async function runEquilibrium(ctx: CommandContext): Promise<number> {
         made_at: ctx.now,
         expires_at: offer.expiresAt,
         ended_at: null,
-        explanation: JSON.stringify(offer.explanation),
+        explanation: JSON.stringify({ ...offer.explanation, compared }),
       })
       .execute();
     await ctx.armTimer(OFFER_EXPIRE_TIMER, id, offer.expiresAt);
@@ -47,4 +105,98 @@ export async function runEquilibrium(ctx: CommandContext): Promise<number> {
     });
   }
   return planned.length;
+}
+
+const isFree = (rep: RepSnapshot): boolean => unavailableReason(rep) === null && rep.pendingOfferSessionId === null;
+
+/**
+ * The automatic queues a pass may make offers in, each with enough of its head and of its
+ * free members that planOffers over them plans exactly what it would plan over every
+ * waiting session and every rep:
+ *
+ * - Sessions: a queue's sessions only take its free members. A session none of whose
+ *   excluded reps or participants is a free member ("clean") takes one whenever one is
+ *   left, so once as many clean sessions as the queue has free members are read, no later
+ *   session of the queue can get an offer. The head is read until then, or to its end.
+ * - Reps: when many reps are free, a queue's free members are read least busy first. A
+ *   session then goes to the first of them who is neither taken by an earlier offer of the
+ *   pass nor excluded from it (E3 (2)–(4)), so the first (sessions read in all queues +
+ *   exclusions in this head + 2) free members decide every offer and its runner-up. Skill
+ *   fit (E8) ranks before load and its relaxation depends on every eligible rep: a
+ *   `skills_least_busy` queue whose head requires skills reads all its free members. Where
+ *   the free members are not all read, the head is read to its end.
+ */
+async function findWork(db: Db): Promise<QueueWork[]> {
+  const works = await startWork(db);
+  for (const w of works) await readMoreHead(db, w);
+  for (;;) {
+    let changed = false;
+    const headsRead = works.reduce((n, w) => n + w.head.length, 0);
+    for (const w of works) {
+      if (w.freeDone || w.head.length === 0) continue;
+      const everyMember = w.queue.algorithm === 'skills_least_busy' && w.head.some((s) => s.requiredSkills.length > 0);
+      const wanted = everyMember ? Infinity : 1;
+      if (w.free.length >= wanted) continue;
+      const limit = wanted === Infinity ? undefined : Math.max(wanted, w.freeLimit * 2);
+      const rows = await loadFreeReps(db, limit === undefined ? { queue: w.queue } : { queue: w.queue, limit });
+      w.free = rows.filter((r) => isFree(r) && isMemberOf(r, w.queue));
+      w.freeDone = limit === undefined || rows.length < limit;
+      w.freeLimit = limit ?? Infinity;
+      changed = true;
+    }
+    for (const w of works) {
+      if (w.headDone || (w.freeDone && clean(w) >= w.free.length)) continue;
+      await readMoreHead(db, w);
+      changed = true;
+    }
+    if (!changed) return works;
+  }
+}
+
+/**
+ * Few free reps (the usual case under load: Equilibrium keeps every free rep busy while
+ * work waits for them): read them all, and the queues they are members of. Many: read the
+ * automatic queues where some session waits unoffered, and their free members later.
+ */
+async function startWork(db: Db): Promise<QueueWork[]> {
+  const some = await loadFreeReps(db, { limit: FEW_FREE_REPS + 1 });
+  if (some.length > FEW_FREE_REPS) {
+    const works: QueueWork[] = [];
+    for (const queue of await loadQueuesWithOfferableSessions(db)) {
+      const limit = FIRST_HEAD_PAGE + 2;
+      const rows = await loadFreeReps(db, { queue, limit });
+      const free = rows.filter((r) => isFree(r) && isMemberOf(r, queue));
+      if (free.length > 0 || rows.length === limit) {
+        works.push({ queue, head: [], headDone: false, free, freeDone: rows.length < limit, freeLimit: limit });
+      }
+    }
+    return works;
+  }
+  const free = some.filter(isFree);
+  if (free.length === 0) return [];
+  const ids = new Set<string>();
+  for (const r of free) for (const id of r.queueIds) ids.add(id);
+  if (free.some((r) => r.policy.canSeeGeneralQueue)) ids.add(GENERAL_QUEUE_ID);
+  const queues = (await loadQueuesById(db, [...ids])).filter(isAutomatic);
+  return queues
+    .map((queue) => ({ queue, head: [], headDone: false, free: free.filter((r) => isMemberOf(r, queue)), freeDone: true, freeLimit: Infinity }))
+    .filter((w) => w.free.length > 0);
+}
+
+async function readMoreHead(db: Db, w: QueueWork): Promise<void> {
+  const page = Math.max(FIRST_HEAD_PAGE, w.head.length);
+  const rows = await loadQueueHead(db, w.queue.id, page, w.head.length);
+  w.head.push(...rows);
+  w.headDone = rows.length < page;
+}
+
+/** Exclusions and participants in the head: reps some session there cannot be offered to. */
+function blockers(w: QueueWork): number {
+  return w.head.reduce((n, s) => n + s.excludedRepIds.length + s.participantRepIds.length, 0);
+}
+
+/** Sessions of the head that every free member of the queue may be offered (E6). */
+function clean(w: QueueWork): number {
+  const free = new Set(w.free.map((r) => r.id));
+  return w.head.filter((s) => !s.excludedRepIds.some((id) => free.has(id)) && !s.participantRepIds.some((id) => free.has(id))).length;
 }

@@ -2,7 +2,9 @@
  * Loads what the pure routing rules need, inside the command's transaction: queue
  * settings, rep snapshots, the skill tree, and waiting sessions with their exclusions.
  */
+import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../store/store.js';
+import { CONNECTED_REP_PREDICATE, FREE_REP_PREDICATE, OFFERABLE_SESSION_PREDICATE } from '../store/migrations/0004-routing-indexes.js';
 import type { QueueRow } from '../store/schema.js';
 import type {
   AdminSkillLevel,
@@ -44,13 +46,9 @@ export interface RepSnapshotOptions {
   repIds?: readonly string[];
 }
 
-/**
- * Rep snapshots. `loggedIn` here means "has a live console connection": a rep in the
- * grace period after a dropped connection keeps their sessions (A1) but is offered
- * nothing, because nobody would see the offer.
- */
-export async function loadReps(db: Db, options: RepSnapshotOptions = {}): Promise<RepSnapshot[]> {
-  let q = db
+/** The columns a rep snapshot is built from: presence, the user and their policy. */
+function repRows(db: Db) {
+  return db
     .selectFrom('presence')
     .innerJoin('users', 'users.id', 'presence.user_id')
     .innerJoin('policies', 'policies.id', 'users.policy_id')
@@ -65,13 +63,79 @@ export async function loadReps(db: Db, options: RepSnapshotOptions = {}): Promis
       'policies.settings',
     ])
     .where('users.disabled', '=', 0);
+}
+
+type RepRow = Awaited<ReturnType<ReturnType<typeof repRows>['execute']>>[number];
+
+/**
+ * Rep snapshots. `loggedIn` here means "has a live console connection": a rep in the
+ * grace period after a dropped connection keeps their sessions (A1) but is offered
+ * nothing, because nobody would see the offer.
+ */
+export async function loadReps(db: Db, options: RepSnapshotOptions = {}): Promise<RepSnapshot[]> {
+  let q = repRows(db);
   if (options.repIds) {
     if (options.repIds.length === 0) return [];
     q = q.where('presence.user_id', 'in', [...options.repIds]);
   } else {
     q = q.where('presence.connections', '>', 0);
   }
-  const rows = await q.execute();
+  return snapshotsOf(db, await q.execute());
+}
+
+export interface RepQueryOptions {
+  /** Only members of this queue's team (team and embassy queues); none of a personal queue. */
+  queue?: QueueRouting;
+  /** At most this many, least busy first (E3 (2)–(4)). */
+  limit?: number;
+}
+
+/**
+ * The reps who could take an offer now (E2's clauses about the rep alone), least busy
+ * first, through the `presence_free` index: the rows read are about the rows returned,
+ * however many reps are logged in. The snapshots are built from the base tables as
+ * loadReps builds them, and planOffers checks them again: the index only picks the rows.
+ */
+export function loadFreeReps(db: Db, options: RepQueryOptions = {}): Promise<RepSnapshot[]> {
+  return repsByLoad(db, FREE_REP_PREDICATE, options);
+}
+
+/**
+ * Connected reps, least busy first, through the `presence_by_load` index: with a queue and
+ * a limit, the members an offer's explanation compares the chosen rep with (E11).
+ */
+export function loadConnectedReps(db: Db, options: RepQueryOptions = {}): Promise<RepSnapshot[]> {
+  return repsByLoad(db, CONNECTED_REP_PREDICATE, options);
+}
+
+async function repsByLoad(db: Db, predicate: string, options: RepQueryOptions): Promise<RepSnapshot[]> {
+  const { queue, limit } = options;
+  if (queue?.kind === 'personal') return [];
+  let q = repRows(db).where(sql.raw<boolean>(predicate));
+  if (queue !== undefined && queue.kind !== 'general') {
+    const queueId = queue.id;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('queues')
+          .innerJoin('team_members', 'team_members.team_id', 'queues.team_id')
+          .select('team_members.user_id')
+          .where('queues.id', '=', queueId)
+          .whereRef('team_members.user_id', '=', 'presence.user_id'),
+      ),
+    );
+  }
+  const byId = isPostgres(db) ? sql`presence.user_id collate "C"` : sql`presence.user_id`;
+  q = q.orderBy(sql`presence.active_sessions`).orderBy('presence.load_since').orderBy(byId);
+  if (limit !== undefined) q = q.limit(limit);
+  return snapshotsOf(db, await q.execute());
+}
+
+function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+async function snapshotsOf(db: Db, rows: readonly RepRow[]): Promise<RepSnapshot[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [memberRows, countRows, offerRows, site] = await Promise.all([
@@ -124,10 +188,43 @@ export async function loadReps(db: Db, options: RepSnapshotOptions = {}): Promis
   });
 }
 
-export async function loadSkills(db: Db): Promise<SkillData> {
+/** Routing settings of the given queues (configuration: as many as there are teams). */
+export async function loadQueuesById(db: Db, ids: readonly string[]): Promise<QueueRouting[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('queues').selectAll().where('id', 'in', [...ids]).execute();
+  return rows.map(toQueueRouting);
+}
+
+/** Automatic queues (E1) in which some session waits without an offer. */
+export async function loadQueuesWithOfferableSessions(db: Db): Promise<QueueRouting[]> {
+  const rows = await db
+    .selectFrom('queues')
+    .selectAll()
+    .where('kind', '<>', 'personal')
+    .where('algorithm', '<>', 'none')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('sessions')
+          .select('sessions.id')
+          .whereRef('sessions.queue_id', '=', 'queues.id')
+          .where(sql.raw<boolean>(OFFERABLE_SESSION_PREDICATE)),
+      ),
+    )
+    .execute();
+  return rows.map(toQueueRouting);
+}
+
+/** The skill tree and who holds what; `repIds` limits the rep levels read to those reps. */
+export async function loadSkills(db: Db, repIds?: readonly string[]): Promise<SkillData> {
+  const levelsQuery = db.selectFrom('rep_skills').select(['user_id', 'skill_id', 'level']);
   const [skills, levels] = await Promise.all([
     db.selectFrom('skills').select(['id', 'parent_id', 'root_rank']).execute(),
-    db.selectFrom('rep_skills').select(['user_id', 'skill_id', 'level']).execute(),
+    repIds === undefined
+      ? levelsQuery.execute()
+      : repIds.length === 0
+        ? Promise.resolve([])
+        : levelsQuery.where('user_id', 'in', [...repIds]).execute(),
   ]);
   const tree = new Map(skills.map((s) => [s.id, { id: s.id, parentId: s.parent_id, rank: s.root_rank }]));
   const repSkills = new Map<string, Map<string, AdminSkillLevel>>();
@@ -139,42 +236,35 @@ export async function loadSkills(db: Db): Promise<SkillData> {
   return { tree, repSkills };
 }
 
-/** Waiting sessions of the given queues, without a pending offer, with their exclusions. */
-export async function loadWaiting(db: Db, queueIds: readonly string[]): Promise<SessionSnapshot[]> {
-  if (queueIds.length === 0) return [];
+/**
+ * The first `limit` sessions of one queue in Q4 order (after skipping `offset`) that
+ * Equilibrium may offer, with their exclusions, through the `sessions_offerable` index:
+ * the rows read are the rows returned, however many wait behind them or hold an offer.
+ */
+export async function loadQueueHead(db: Db, queueId: string, limit: number, offset = 0): Promise<SessionSnapshot[]> {
   const rows = await db
     .selectFrom('sessions')
     .select(['id', 'queue_id', 'priority', 'waiting_since', 'required_skills'])
-    .where('state', '=', 'waiting')
-    .where('queue_id', 'in', [...queueIds])
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('offers')
-            .select('offers.id')
-            .whereRef('offers.session_id', '=', 'sessions.id')
-            .where('offers.state', '=', 'pending'),
-        ),
-      ),
-    )
+    .where('queue_id', '=', queueId)
+    .where(sql.raw<boolean>(OFFERABLE_SESSION_PREDICATE))
+    .orderBy('priority', 'desc')
+    .orderBy('waiting_since')
+    .orderBy(isPostgres(db) ? sql`id collate "C"` : sql`id`)
+    .limit(limit)
+    .offset(offset)
     .execute();
+  return withExclusions(db, rows);
+}
+
+async function withExclusions(
+  db: Db,
+  rows: readonly { id: string; queue_id: string | null; priority: number; waiting_since: number; required_skills: string }[],
+): Promise<SessionSnapshot[]> {
   if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
   const [exclusions, participants] = await Promise.all([
-    db
-      .selectFrom('exclusions')
-      .innerJoin('sessions', 'sessions.id', 'exclusions.session_id')
-      .select(['exclusions.session_id', 'exclusions.rep_id'])
-      .where('sessions.state', '=', 'waiting')
-      .where('sessions.queue_id', 'in', [...queueIds])
-      .execute(),
-    db
-      .selectFrom('participants')
-      .innerJoin('sessions', 'sessions.id', 'participants.session_id')
-      .select(['participants.session_id', 'participants.user_id'])
-      .where('sessions.state', '=', 'waiting')
-      .where('sessions.queue_id', 'in', [...queueIds])
-      .execute(),
+    db.selectFrom('exclusions').select(['session_id', 'rep_id']).where('session_id', 'in', ids).execute(),
+    db.selectFrom('participants').select(['session_id', 'user_id']).where('session_id', 'in', ids).execute(),
   ]);
   const excluded = groupBy(exclusions, (e) => e.session_id, (e) => e.rep_id);
   const joined = groupBy(participants, (p) => p.session_id, (p) => p.user_id);

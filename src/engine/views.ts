@@ -4,6 +4,8 @@ import type { SessionRow } from '../store/schema.js';
 import { queueInfos, userNames } from '../store/queries/directory.js';
 import { participantsOf, queuePosition } from '../store/queries/sessions.js';
 import { sessionEvents } from '../store/queries/events.js';
+import { siteSettings } from '../store/queries/directory.js';
+import { estimatedWaitFor } from './wait-estimate.js';
 
 export interface SessionView {
   id: string;
@@ -95,9 +97,15 @@ export interface CustomerSessionView {
   repName: string | null;
   participantNames: string[];
   endReason: string | null;
+  /** Q9: milliseconds left of the queue's average time-to-accept; null unless waiting with an average. */
+  estimatedWaitMs: number | null;
+  /** The site's notice to waiting customers ('' for none). */
+  notice: string;
+  /** 'chat' for click-to-chat sessions (C5). */
+  clientType: string;
 }
 
-export async function customerSessionView(db: Db, row: SessionRow): Promise<CustomerSessionView> {
+export async function customerSessionView(db: Db, row: SessionRow, now: number): Promise<CustomerSessionView> {
   const [view] = await sessionViews(db, [row]);
   const participants = await participantsOf(db, row.id);
   const names = await userNames(db, participants.map((p) => p.user_id));
@@ -109,5 +117,8 @@ export async function customerSessionView(db: Db, row: SessionRow): Promise<Cust
     repName: view?.ownerName ?? null,
     participantNames: participants.map((p) => names.get(p.user_id) ?? '?'),
     endReason: row.end_reason,
+    estimatedWaitMs: await estimatedWaitFor(db, row, now),
+    notice: row.state === 'ended' ? '' : (await siteSettings(db)).customerNotice,
+    clientType: row.client_type,
   };
 }

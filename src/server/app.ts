@@ -18,6 +18,14 @@ import { routingRoutes } from './routes/routing-routes.js';
 import { invitationRoutes } from './routes/invitation-routes.js';
 import { repGateway } from './ws/rep-gateway.js';
 import { customerGateway } from './ws/customer-gateway.js';
+import { adminConfigRoutes } from './routes/admin-config-routes.js';
+import { adminUserRoutes } from './routes/admin-user-routes.js';
+import { adminTeamRoutes } from './routes/admin-team-routes.js';
+import { adminDashboardRoutes } from './routes/admin-dashboard-routes.js';
+import { installCustomerCors } from './customer-cors.js';
+import { repListRoutes } from './routes/rep-list-routes.js';
+import { entryLinkRoutes } from './routes/entry-link-routes.js';
+import { buttonRoutes, chatWidgetRoutes } from './routes/link-start-routes.js';
 
 export interface AppOptions {
   engine: Engine;
@@ -57,6 +65,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   const { engine } = opts;
+  installCustomerCors(app, engine);
   await app.register(healthRoutes, { engine, version: opts.version });
   await app.register(authRoutes, { engine, secureCookies: opts.secureCookies });
   await app.register(portalRoutes, { engine });
@@ -65,6 +74,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(invitationRoutes, { engine });
   await app.register(repGateway, { engine });
   await app.register(customerGateway, { engine });
+  await app.register(adminConfigRoutes, { engine });
+  await app.register(adminUserRoutes, { engine });
+  await app.register(adminTeamRoutes, { engine });
+  await app.register(adminDashboardRoutes, { engine });
+  await app.register(repListRoutes, { engine });
+  await app.register(entryLinkRoutes, { engine, publicUrl: opts.publicUrl });
+  await app.register(buttonRoutes, { engine });
+  await app.register(chatWidgetRoutes, { engine });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -15,6 +15,9 @@ const STATUS: Record<ErrorCode, number> = {
   not_waiting: 409,
   not_in_session: 409,
   offer_not_pending: 409,
+  conflict: 409,
+  link_expired: 410,
+  rep_unavailable: 409,
   rate_limited: 429,
   unavailable: 503,
 };

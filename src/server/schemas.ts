@@ -70,6 +70,9 @@ export const CustomerSessionView = Type.Object(
     repName: Type.Union([Type.String(), Type.Null()]),
     participantNames: Type.Array(Type.String()),
     endReason: Type.Union([Type.String(), Type.Null()]),
+    estimatedWaitMs: Type.Union([Type.Number(), Type.Null()]),
+    notice: Type.String(),
+    clientType: Type.String(),
   },
   { $id: 'CustomerSessionView' },
 );

@@ -1,12 +1,18 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db, StoreKind } from './store.js';
 import { initialSchema } from './migrations/0001-initial.js';
+import { customerEntrySchema } from './migrations/0002-customer-entry.js';
+import { adminAuditSchema } from './migrations/0003-admin-audit.js';
+import { routingIndexesSchema } from './migrations/0004-routing-indexes.js';
 import { invitationsSchema } from './migrations/0005-invitations.js';
 
 /** Numbered migrations, in order. Append; never edit one that has shipped. */
 function migrations(kind: StoreKind): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(kind),
+    '0002-customer-entry': customerEntrySchema(),
+    '0003-admin-audit': adminAuditSchema(kind),
+    '0004-routing-indexes': routingIndexesSchema(kind),
     '0005-invitations': invitationsSchema(),
   };
 }

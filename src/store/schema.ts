@@ -228,6 +228,8 @@ export interface Database {
   presence: PresenceTable;
   logins: LoginTable;
   invitations: InvitationTable;
+  entry_links: EntryLinkTable;
+  customer_connections: CustomerConnectionTable;
 }
 
 export type SessionRow = Selectable<SessionTable>;
@@ -235,3 +237,59 @@ export type NewSession = Insertable<SessionTable>;
 export type EventRow = Selectable<EventTable>;
 export type UserRow = Selectable<UserTable>;
 export type QueueRow = Selectable<QueueTable>;
+
+/** The admin audit log (migration 0003): one row per changed configuration entity. */
+export interface AuditLogTable {
+  seq: Generated<number>;
+  /** Rows written by one admin command share it. */
+  change_id: string;
+  at: number;
+  actor_id: string;
+  /** The actor's login when they made the change (logins never change, but users may be disabled). */
+  actor_login: string;
+  /** What the admin did: `team.update`, `user.create`, `config.import`, … */
+  action: string;
+  /** `site`, `queue`, `policy`, `user`, `team`, `skill`, `issue` */
+  entity: string;
+  entity_id: string;
+  /** JSON of the entity before the change; null when it was created. */
+  before: string | null;
+  /** JSON of the entity after the change; null when it was removed. */
+  after: string | null;
+}
+
+// Declaration merging adds the admin tables without editing the interface above.
+export interface Database {
+  audit_log: AuditLogTable;
+}
+
+export type AuditLogRow = Selectable<AuditLogTable>;
+
+/** C4 support buttons and C5 click-to-chat links: an opaque token URL that starts a session. */
+export interface EntryLinkTable {
+  id: string;
+  /** 'button' | 'chat' */
+  kind: string;
+  token: string;
+  name: string;
+  /** 'rep' | 'team' | 'issue' | 'general' */
+  target_kind: string;
+  /** The user id, team id or issue id; null for the general queue. */
+  target_id: string | null;
+  /** Optional issue whose skills and priority the session takes (the queue stays the target's). */
+  issue_id: string | null;
+  created_by: string;
+  created_at: number;
+  /** Null: never expires (click-to-chat links only). */
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+/** L3: live customer connections per session, for the disconnect grace period. */
+export interface CustomerConnectionTable {
+  session_id: string;
+  connections: number;
+  disconnected_at: number | null;
+}
+
+export type EntryLinkRow = Selectable<EntryLinkTable>;

@@ -4,25 +4,26 @@
  */
 const KEY = 'lobby.customerToken';
 
-export function readCustomerToken(): string | null {
+/** `key`: the portal's token by default; the chat widget keeps one per click-to-chat link. */
+export function readCustomerToken(key = KEY): string | null {
   try {
-    return window.sessionStorage.getItem(KEY);
+    return window.sessionStorage.getItem(key);
   } catch {
     return null; // storage blocked: the session lasts as long as the page
   }
 }
 
-export function saveCustomerToken(token: string): void {
+export function saveCustomerToken(token: string, key = KEY): void {
   try {
-    window.sessionStorage.setItem(KEY, token);
+    window.sessionStorage.setItem(key, token);
   } catch {
     // storage blocked: keep going without reload survival
   }
 }
 
-export function forgetCustomerToken(): void {
+export function forgetCustomerToken(key = KEY): void {
   try {
-    window.sessionStorage.removeItem(KEY);
+    window.sessionStorage.removeItem(key);
   } catch {
     // nothing stored
   }

@@ -1,5 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { getJson, postJson, errorMessage } from '../shared/api.js';
+import { useI18n } from '../shared/i18n/i18n.js';
+import { localizeError } from '../shared/i18n/localize-error.js';
 import type { PortalIssue, StartedSession } from '../shared/api-types.js';
 import { Banner } from '../shared/banner.js';
 import { Field } from '../shared/field.js';
@@ -15,6 +17,7 @@ interface IssueFormProps {
 
 /** C3: name, company (optional), issue and details; the session enters the issue's team queue. */
 export function IssueForm({ onStarted }: IssueFormProps) {
+  const { t } = useI18n();
   const [load, setLoad] = useState<IssueLoad>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
   const [name, setName] = useState('');
@@ -52,7 +55,7 @@ export function IssueForm({ onStarted }: IssueFormProps) {
       });
       onStarted(started);
     } catch (err) {
-      show(err);
+      show(localizeError(err, t, { customerName: name, customerCompany: company, details }));
       setBusy(false);
     }
   };
@@ -62,17 +65,17 @@ export function IssueForm({ onStarted }: IssueFormProps) {
 
   return (
     <form className="card" aria-labelledby="issue-form-title" onSubmit={(e) => void submit(e)} noValidate>
-      <h2 id="issue-form-title">Describe your issue</h2>
-      {errors.banner ? <Banner>{errors.banner}</Banner> : null}
+      <h2 id="issue-form-title">{t.issue.title}</h2>
+      {errors.banner ? <Banner dismissLabel={t.common.dismiss}>{errors.banner}</Banner> : null}
       {load.status === 'failed' ? (
         <Banner>
-          <p>Could not load the list of issues: {load.message}</p>
+          <p>{t.issue.loadFailed(load.message)}</p>
           <button type="button" className="btn btn--small" onClick={() => setAttempt((n) => n + 1)}>
-            Try again
+            {t.common.tryAgain}
           </button>
         </Banner>
       ) : null}
-      <Field id="issue-name" label="Your name" error={errors.fields.customerName}>
+      <Field id="issue-name" label={t.fields.name} error={errors.fields.customerName}>
         {(control) => (
           <input
             {...control}
@@ -88,7 +91,7 @@ export function IssueForm({ onStarted }: IssueFormProps) {
           />
         )}
       </Field>
-      <Field id="issue-company" label="Company" note="optional" error={errors.fields.customerCompany}>
+      <Field id="issue-company" label={t.fields.company} note={t.common.optional} error={errors.fields.customerCompany}>
         {(control) => (
           <input
             {...control}
@@ -103,7 +106,7 @@ export function IssueForm({ onStarted }: IssueFormProps) {
           />
         )}
       </Field>
-      <Field id="issue-code" label="Issue" error={errors.fields.issueCode}>
+      <Field id="issue-code" label={t.issue.issue} error={errors.fields.issueCode}>
         {(control) => (
           <>
             <select
@@ -117,7 +120,7 @@ export function IssueForm({ onStarted }: IssueFormProps) {
               }}
             >
               <option value="" disabled>
-                {load.status === 'loading' ? 'Loading…' : 'Choose an issue'}
+                {load.status === 'loading' ? t.issue.loading : t.issue.choose}
               </option>
               {issues.map((issue) => (
                 <option key={issue.code} value={issue.code}>
@@ -131,9 +134,9 @@ export function IssueForm({ onStarted }: IssueFormProps) {
       </Field>
       <Field
         id="issue-details"
-        label="Details"
-        note="optional"
-        hint="What happened, and what you have tried."
+        label={t.fields.details}
+        note={t.common.optional}
+        hint={t.issue.detailsHint}
         error={errors.fields.details}
       >
         {(control) => (
@@ -149,10 +152,10 @@ export function IssueForm({ onStarted }: IssueFormProps) {
         )}
       </Field>
       {load.status === 'ready' && issues.length === 0 ? (
-        <p className="muted">No issues are open for requests right now. If a representative gave you a session key, enter it below.</p>
+        <p className="muted">{t.issue.none}</p>
       ) : null}
       <button type="submit" className="btn btn--primary btn--block" disabled={busy || issues.length === 0}>
-        {busy ? 'Starting…' : 'Request support'}
+        {busy ? t.issue.busy : t.issue.submit}
       </button>
     </form>
   );

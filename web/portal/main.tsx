@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../shared/styles.css';
+import '../shared/customer.css';
 import { PortalApp } from './portal-app.js';
 
 const root = document.getElementById('root');

@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, postJson } from '../shared/api.js';
 import type { StartedSession } from '../shared/api-types.js';
 import { Banner } from '../shared/banner.js';
+import { useI18n } from '../shared/i18n/i18n.js';
+import { localizeError } from '../shared/i18n/localize-error.js';
 import { Field } from '../shared/field.js';
 import { useFormErrors } from '../shared/form-errors.js';
 
@@ -14,6 +16,7 @@ interface SessionKeyFormProps {
 
 /** C1: the 7-digit key a representative gave the customer; the session goes to that rep. */
 export function SessionKeyForm({ initialKey, onStarted }: SessionKeyFormProps) {
+  const { t } = useI18n();
   const [key, setKey] = useState(initialKey);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
@@ -32,18 +35,19 @@ export function SessionKeyForm({ initialKey, onStarted }: SessionKeyFormProps) {
       onStarted(started);
     } catch (err) {
       // An unusable key (invalid_key) belongs next to the key even when no field is named.
-      const onKey = err instanceof ApiError && err.code === 'invalid_key' && !err.field;
-      show(onKey ? new ApiError(err.status, err.code, err.message, 'key') : err);
+      const local = localizeError(err, t, { customerName: name });
+      const onKey = local.code === 'invalid_key' && !local.field;
+      show(onKey ? new ApiError(local.status, local.code, local.message, 'key') : local);
       setBusy(false);
     }
   };
 
   return (
     <form className="card" aria-labelledby="key-form-title" onSubmit={(e) => void submit(e)} noValidate>
-      <h2 id="key-form-title">Have a session key?</h2>
-      <p className="muted">Enter the 7-digit key your support representative gave you.</p>
-      {errors.banner ? <Banner>{errors.banner}</Banner> : null}
-      <Field id="session-key" label="Session key" error={errors.fields.key}>
+      <h2 id="key-form-title">{t.key.title}</h2>
+      <p className="muted">{t.key.hint}</p>
+      {errors.banner ? <Banner dismissLabel={t.common.dismiss}>{errors.banner}</Banner> : null}
+      <Field id="session-key" label={t.key.label} error={errors.fields.key}>
         {(control) => (
           <input
             {...control}
@@ -62,7 +66,7 @@ export function SessionKeyForm({ initialKey, onStarted }: SessionKeyFormProps) {
           />
         )}
       </Field>
-      <Field id="key-name" label="Your name" note="optional" error={errors.fields.customerName}>
+      <Field id="key-name" label={t.fields.name} note={t.common.optional} error={errors.fields.customerName}>
         {(control) => (
           <input
             {...control}
@@ -78,7 +82,7 @@ export function SessionKeyForm({ initialKey, onStarted }: SessionKeyFormProps) {
         )}
       </Field>
       <button type="submit" className="btn btn--primary btn--block" disabled={busy || key.replace(/\D/g, '') === ''}>
-        {busy ? 'Connecting…' : 'Start session'}
+        {busy ? t.key.busy : t.key.submit}
       </button>
     </form>
   );

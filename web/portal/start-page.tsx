@@ -1,5 +1,7 @@
 import type { StartedSession } from '../shared/api-types.js';
+import { useI18n } from '../shared/i18n/i18n.js';
 import { IssueForm } from './issue-form.js';
+import { RepListForm } from './rep-list-form.js';
 import { SessionKeyForm } from './session-key-form.js';
 
 interface StartPageProps {
@@ -12,19 +14,25 @@ function keyFromUrl(): string {
   return raw.replace(/\D/g, '').slice(0, 7);
 }
 
+/** The portal's three ways in: a session key (C1), the representative list (C2), the issue form (C3). */
 export function StartPage({ onStarted }: StartPageProps) {
+  const { t } = useI18n();
   const presetKey = keyFromUrl();
   const keyForm = <SessionKeyForm initialKey={presetKey} onStarted={onStarted} />;
   const issueForm = <IssueForm onStarted={onStarted} />;
+  const or = <p className="or-divider">{t.common.or}</p>;
   return (
     <>
       <div className="page-intro">
-        <h1>Get support</h1>
-        <p>Tell us what you need and a support representative will chat with you.</p>
+        <h1>{t.start.title}</h1>
+        <p>{t.start.intro}</p>
       </div>
       {presetKey ? keyForm : issueForm}
-      <p className="or-divider">or</p>
+      {or}
       {presetKey ? issueForm : keyForm}
+      {/* Shown only when the list is (C2: hidden while nobody is listed). */}
+      <p className="or-divider rep-list-divider">{t.common.or}</p>
+      <RepListForm onStarted={onStarted} />
     </>
   );
 }

@@ -91,7 +91,7 @@ export async function portalRoutes(app: FastifyInstance, opts: { engine: Engine 
     },
     async (request) => {
       const session = await customerSession(engine, bearer(request));
-      return { session: await customerSessionView(engine.store.db, session), messages: await chatMessages(engine.store.db, session.id) };
+      return { session: await customerSessionView(engine.store.db, session, engine.clock.now()), messages: await chatMessages(engine.store.db, session.id) };
     },
   );
 
@@ -117,7 +117,7 @@ export async function portalRoutes(app: FastifyInstance, opts: { engine: Engine 
     async (request) => {
       const session = await customerSession(engine, bearer(request));
       const ended = await engine.endSession(session.id, { kind: 'customer' }, 'abandoned');
-      return { session: await customerSessionView(engine.store.db, ended) };
+      return { session: await customerSessionView(engine.store.db, ended, engine.clock.now()) };
     },
   );
 }

@@ -1,13 +1,18 @@
 /**
  * The customer's live view (/ws/customer?token=…): a full snapshot of their own session at
  * once and after every change that can move it (their session's events and any change in
- * the queue they wait in, which moves their position).
+ * the queue they wait in, which moves their position and estimated wait).
+ *
+ * Holding this socket is what keeps a customer present: when their last socket closes the
+ * grace period starts, and a reconnect within it keeps their place (L3, customer-presence.ts).
+ * Pages on other origins may connect only when the site allows them (C5).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine/engine.js';
 import { chatMessages, customerSessionView } from '../../engine/views.js';
 import { findSession } from '../../store/queries/sessions.js';
 import { customerSession } from '../routes/portal-routes.js';
+import { originVerdict } from '../customer-cors.js';
 
 export async function customerGateway(app: FastifyInstance, opts: { engine: Engine }): Promise<void> {
   const { engine } = opts;
@@ -17,6 +22,10 @@ export async function customerGateway(app: FastifyInstance, opts: { engine: Engi
     let sessionId: string;
     let queueId: string | null;
     try {
+      if ((await originVerdict(engine, request)) === 'refused') {
+        socket.close(4403, 'origin not allowed');
+        return;
+      }
       const session = await customerSession(engine, token);
       sessionId = session.id;
       queueId = session.queue_id;
@@ -31,7 +40,7 @@ export async function customerGateway(app: FastifyInstance, opts: { engine: Engi
       const session = await findSession(db, sessionId);
       if (!session || closed) return;
       queueId = session.queue_id;
-      const [view, messages] = await Promise.all([customerSessionView(db, session), chatMessages(db, sessionId)]);
+      const [view, messages] = await Promise.all([customerSessionView(db, session, engine.clock.now()), chatMessages(db, sessionId)]);
       if (!closed) socket.send(JSON.stringify({ type: 'snapshot', session: view, messages }));
     };
     // Coalesces bursts of events into one snapshot.
@@ -43,9 +52,13 @@ export async function customerGateway(app: FastifyInstance, opts: { engine: Engi
     const off = engine.bus.subscribe((e) => {
       if (e.sessionId === sessionId || (queueId !== null && e.queueId === queueId)) schedule();
     });
+    // Connect and disconnect run in order, so a socket that closes at once still counts down.
+    const logFailure = (what: string) => (err: unknown) => request.log.error({ err }, what);
+    let presence = engine.customerConnected(sessionId).catch(logFailure('customer connect failed'));
     socket.on('close', () => {
       closed = true;
       off();
+      presence = presence.then(() => engine.customerDisconnected(sessionId)).catch(logFailure('customer disconnect failed'));
     });
     socket.on('message', () => {
       socket.send(JSON.stringify({ type: 'error', error: { code: 'invalid_input', message: 'Use the HTTP API to send messages.' } }));

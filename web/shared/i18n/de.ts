@@ -103,6 +103,7 @@ export const de: Catalogue = {
   widget: {
     launcher: 'Chatten Sie mit uns',
     title: 'Chat mit dem Support',
+    startTitle: 'Einen Chat beginnen',
     close: 'Chatfenster schließen',
     intro: (target: string | null) => (target ? `Chatten Sie mit ${target}.` : 'Chatten Sie mit einem Support-Mitarbeiter.'),
     question: 'Wie können wir helfen?',

@@ -105,6 +105,7 @@ export const en = {
   widget: {
     launcher: 'Chat with us',
     title: 'Chat with support',
+    startTitle: 'Start a chat',
     close: 'Close the chat window',
     intro: (target: string | null) => (target ? `Chat with ${target}.` : 'Chat with a support representative.'),
     question: 'How can we help?',
