@@ -135,10 +135,13 @@ describe.each(STORE_KINDS)('F: an admin disables a logged-in rep on %s', (kind) 
       expect((await offered).sessionId).toBe(general);
 
       const requeued = nextEvent(t, 'session.requeued', (e) => e.sessionId === owned);
+      const closed = new Promise<number>((resolve) => annSocket.ws.once('close', (code) => resolve(code)));
       const res = await admin.patch('/api/admin/users/ann', { disabled: true });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.user).toMatchObject({ disabled: true, state: 'offline', teams: [{ team: 'helpdesk', role: 'member' }] });
       expect((await requeued).data.rule).toBe('F2');
+      // The disabled rep's console is closed by the server at once.
+      expect(await closed).toBe(4403);
 
       const session = await t.lobby.store.db.selectFrom('sessions').selectAll().where('id', '=', owned).executeTakeFirstOrThrow();
       expect(session).toMatchObject({ state: 'waiting', queue_id: 'team:helpdesk', owner_id: null });

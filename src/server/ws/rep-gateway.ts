@@ -97,7 +97,12 @@ export async function repGateway(app: FastifyInstance, opts: { engine: Engine })
     const pending: LobbyEvent[] = [];
     let ready = false;
     let closed = false;
-    const off = engine.bus.subscribe((e) => (ready ? feed.deliver(e) : pending.push(e)));
+    const off = engine.bus.subscribe((e) => {
+      if (ready) feed.deliver(e);
+      else pending.push(e);
+      // An admin disabled this rep: the console is signed out now, not at its next request.
+      if (e.type === 'rep.state' && e.repId === repId && e.data.removed === true) socket.close(4403, 'removed');
+    });
     socket.on('close', () => {
       closed = true;
       off();
