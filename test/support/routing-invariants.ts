@@ -94,6 +94,9 @@ export function checkInvariants(site: SiteModel, s: State, batches: readonly (re
   }
 
   // [E3]: offers made by the last transaction went to the best rep that was free then.
+  // One run offers sessions in Q4 order across all queues (priority, waiting since, id), so
+  // that a rep in several teams is offered the most urgent session first: the reps free
+  // when it reached a session are those free now and those offered a later session.
   const madeNow = pending.filter((o) => lastBatchOffers.includes(o.id));
   for (const o of madeNow) {
     const session = sessionById.get(o.session_id)!;
