@@ -94,3 +94,119 @@ export async function repLogsIn(page: Page, baseUrl: string, login: string, pass
 export function waitingItem(page: Page, customer: string): Locator {
   return page.getByRole('region', { name: 'Waiting', exact: true }).getByRole('listitem').filter({ hasText: customer });
 }
+
+/**
+ * Makes the page look hidden (another app in front, the phone's screen off) or shown again:
+ * the console locks the rep (A2) and shows system notifications only while hidden.
+ */
+export async function setPageHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((isHidden) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (isHidden ? 'hidden' : 'visible') });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
+/**
+ * Keeps every WebSocket the context's pages open in `window.__lobbySockets`, so that a test
+ * can drop the console's live connection (closeLiveSockets). Call before the page loads.
+ */
+export async function trackWebSockets(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const Native = window.WebSocket;
+    const sockets: WebSocket[] = [];
+    Object.defineProperty(window, '__lobbySockets', { value: sockets });
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    };
+  });
+}
+
+/** Closes the page's open WebSockets as a network drop would (see trackWebSockets); resolves once they are closed. */
+export async function closeLiveSockets(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const sockets = (window as unknown as { __lobbySockets: WebSocket[] }).__lobbySockets.filter((s) => s.readyState === WebSocket.OPEN);
+    await Promise.all(
+      sockets.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.addEventListener('close', () => resolve(), { once: true });
+            s.close(4000, 'test: connection dropped');
+          }),
+      ),
+    );
+    return sockets.length;
+  });
+}
+
+/** The console's own alerts for this rep (T4 transfers, S1 invitations, S3 ownership). */
+export function repAlert(page: Page, text: string | RegExp): Locator {
+  return page.getByTestId('rep-alert').filter({ hasText: text });
+}
+
+/** One queue's group in the console's "Waiting" card ("My personal queue", a team's name). */
+export function queueGroup(page: Page, title: string): Locator {
+  return page.getByRole('region', { name: 'Waiting', exact: true }).getByRole('region', { name: title, exact: true });
+}
+
+export const CONSOLE_PASSWORD = 'correct horse';
+
+/**
+ * The console suites' site: a helpdesk (Ann, Bob; Bob leads it), a network team (Dan), a
+ * vendor embassy (Cara) and an admin (Rita). Nothing routes automatically, so sessions wait
+ * until a rep acts, and the tests decide every step.
+ */
+export const CONSOLE_SITE = {
+  version: 1,
+  site: { siteName: 'Console test', repGraceSeconds: 60 },
+  generalQueue: { algorithm: 'none' },
+  policies: [{ id: 'standard', name: 'Standard' }],
+  users: [
+    { login: 'ann', displayName: 'Ann Archer', displayNumber: 1, policy: 'standard', password: CONSOLE_PASSWORD },
+    { login: 'bob', displayName: 'Bob Baker', displayNumber: 2, policy: 'standard', password: CONSOLE_PASSWORD },
+    { login: 'cara', displayName: 'Cara Cole', displayNumber: 3, policy: 'standard', password: CONSOLE_PASSWORD },
+    { login: 'dan', displayName: 'Dan Dune', displayNumber: 4, policy: 'standard', password: CONSOLE_PASSWORD },
+    { login: 'rita', displayName: 'Rita Root', displayNumber: 9, policy: 'standard', admin: true, password: CONSOLE_PASSWORD },
+  ],
+  teams: [
+    { id: 'helpdesk', name: 'Helpdesk', algorithm: 'none', members: [{ user: 'ann' }, { user: 'bob', role: 'lead' }] },
+    { id: 'network', name: 'Network', algorithm: 'none', members: [{ user: 'dan' }] },
+    { id: 'vendor', name: 'Vendor support', kind: 'embassy', algorithm: 'none', members: [{ user: 'cara' }] },
+  ],
+  skills: [
+    { id: 'printers', name: 'Printers' },
+    { id: 'laser', name: 'Laser printers', parent: 'printers' },
+  ],
+  issues: [
+    { code: 'printer', title: 'Printer trouble', team: 'helpdesk', skills: ['laser'], priority: 0, showOnPortal: true },
+    { code: 'outage', title: 'Service outage', team: 'helpdesk', priority: 5, showOnPortal: true },
+  ],
+};
+
+/** A customer asks for help through the portal's issue form (over HTTP: the portal has its own tests). */
+export async function customerAsks(
+  baseUrl: string,
+  customer: { name: string; company?: string; details?: string; issue?: string },
+): Promise<{ sessionId: string; customerToken: string }> {
+  const res = await fetch(`${baseUrl}/api/portal/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      issueCode: customer.issue ?? 'printer',
+      customerName: customer.name,
+      customerCompany: customer.company,
+      details: customer.details,
+    }),
+  });
+  const body = (await res.json()) as { sessionId: string; customerToken: string };
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return body;
+}
+
+/** A whole-page screenshot from the top, so that the sticky header is drawn where it belongs. */
+export async function pageShot(page: Page, name: string, enabled: boolean): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, name, enabled);
+}

@@ -60,7 +60,7 @@ export function ConsoleApp() {
     return (
       <main className="page">
         <Banner>
-          <p>Cannot reach the server: {auth.message}</p>
+          <p>{auth.message.startsWith('Cannot reach') ? auth.message : `Cannot reach the server: ${auth.message}`}</p>
           <button type="button" className="btn btn--small" onClick={() => setAttempt((n) => n + 1)}>
             Try again
           </button>

@@ -1,8 +1,11 @@
 import { useState, type KeyboardEvent } from 'react';
 import type { User } from '../shared/api-types.js';
 import { ToggleSwitch } from '../shared/toggle-switch.js';
+import type { RepClient } from './rep-client.js';
 import { useRepEventsStatus } from './rep-events.js';
 import { repStateHint, repStateLabel, sessionCountLabel } from './rep-state-labels.js';
+import type { SystemNotifications } from './system-notifications.js';
+import { useRepListing } from './use-rep-listing.js';
 import type { RepAvailability } from './use-rep-state.js';
 
 interface ConsoleHeaderProps {
@@ -10,17 +13,21 @@ interface ConsoleHeaderProps {
   rep: RepAvailability;
   sound: boolean;
   onSoundChange(on: boolean): void;
+  notifications: SystemNotifications;
+  client: RepClient;
   onLogout(): void;
 }
 
 /**
  * The console's top bar, on every page: who is logged in and the live connection; the
  * rep's routing state (A6) with the "Away" switch (A2); and the settings (A5 automatic
- * assignment, sound) behind one button, so that it all fits a phone's width.
+ * assignment, C2 rep list, sound, system notifications) behind one button, so that it all
+ * fits a phone's width.
  */
-export function ConsoleHeader({ user, rep, sound, onSoundChange, onLogout }: ConsoleHeaderProps) {
+export function ConsoleHeader({ user, rep, sound, onSoundChange, notifications, client, onLogout }: ConsoleHeaderProps) {
   const status = useRepEventsStatus();
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const listing = useRepListing(client, settingsOpen);
   const closeOnEscape = (event: KeyboardEvent) => {
     if (event.key !== 'Escape') return;
     setSettingsOpen(false);
@@ -72,12 +79,14 @@ export function ConsoleHeader({ user, rep, sound, onSoundChange, onLogout }: Con
       {settingsOpen ? (
         <section id="console-settings" className="settings-panel" aria-label="Settings" onKeyDown={closeOnEscape}>
           <AutomaticAssignmentSwitch rep={rep} />
+          <RepListSwitch listing={listing} />
           <ToggleSwitch
             label="Sound"
-            hint="A beep for a new offer, its last seconds, and an overdue customer."
+            hint="A beep for a new offer, a transfer or invitation to you, its last seconds, and an overdue customer."
             checked={sound}
             onChange={onSoundChange}
           />
+          <NotificationsSwitch notifications={notifications} />
         </section>
       ) : null}
     </header>
@@ -124,6 +133,51 @@ function AutomaticAssignmentSwitch({ rep }: { rep: RepAvailability }) {
       checked={on}
       disabled={rep.saving}
       onChange={rep.setAutomaticAssignment}
+    />
+  );
+}
+
+/** C2: whether customers may choose this rep on the portal's representative list. */
+function RepListSwitch({ listing }: { listing: ReturnType<typeof useRepListing> }) {
+  const view = listing.listing;
+  if (!view) return listing.error ? <p className="muted settings-panel__note">Representative list: {listing.error}</p> : null;
+  if (!view.canBeListed) {
+    return <p className="muted settings-panel__note">Customers cannot choose you from the representative list (set by your policy).</p>;
+  }
+  return (
+    <>
+      <ToggleSwitch
+        label="Show me on the representative list"
+        hint="Customers on the portal may choose you while you are logged in."
+        checked={view.listed}
+        disabled={listing.saving}
+        onChange={listing.setListed}
+      />
+      {listing.error ? <p className="field__error settings-panel__note">{listing.error}</p> : null}
+    </>
+  );
+}
+
+/**
+ * System notifications for offers, transfers, invitations and overdue customers while the
+ * console is in the background. Switching on asks the browser (a user gesture is required).
+ */
+function NotificationsSwitch({ notifications }: { notifications: SystemNotifications }) {
+  if (notifications.permission === 'unsupported') {
+    return <p className="muted settings-panel__note">This browser cannot show system notifications.</p>;
+  }
+  const blocked = notifications.permission === 'denied';
+  return (
+    <ToggleSwitch
+      label="System notifications"
+      hint={
+        blocked
+          ? 'Blocked for this site in the browser’s settings: allow notifications there first.'
+          : 'Offers, transfers and overdue customers while the console is in the background.'
+      }
+      checked={notifications.enabled}
+      disabled={blocked}
+      onChange={notifications.setEnabled}
     />
   );
 }

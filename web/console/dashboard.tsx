@@ -1,66 +1,62 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, errorMessage } from '../shared/api.js';
-import type { RepQueue, RepSessions, SessionView, User } from '../shared/api-types.js';
+import type { RepQueue, User } from '../shared/api-types.js';
 import { Banner } from '../shared/banner.js';
-import { formatDuration, isoTime, toMillis } from '../shared/time-format.js';
 import { useNow } from '../shared/use-now.js';
+import type { Invitation, RepSessionView, RepSessionsResponse } from './console-types.js';
+import { personalQueueOf } from './console-types.js';
 import { sessionHref } from './hash-route.js';
 import type { RepClient } from './rep-client.js';
 import { useRepEvents } from './rep-events.js';
 import { SessionKeyPanel } from './session-key-panel.js';
-import { customerLabel, queueOrder, queueTitle, sessionTopic } from './session-labels.js';
+import { customerLabel, isChatSession, sessionTopic } from './session-labels.js';
+import { SORT_OPTIONS, parseSort, useSessionSort } from './session-sort.js';
 import { useFrameRefresh } from './use-frame-refresh.js';
-
-interface QueueGroup {
-  key: string;
-  title: string;
-  sessions: SessionView[];
-}
-
-/** Waiting sessions grouped by queue, in the queues' order; each group keeps Q4 order. */
-function groupWaiting(queues: readonly RepQueue[], waiting: readonly SessionView[]): QueueGroup[] {
-  const groups = new Map<string, QueueGroup>();
-  for (const queue of [...queues].sort(queueOrder)) {
-    groups.set(queue.id, { key: queue.id, title: queueTitle(queue), sessions: [] });
-  }
-  for (const session of waiting) {
-    const key = session.queueId ?? `name:${session.queueName ?? ''}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = { key, title: session.queueName ?? 'Queue', sessions: [] };
-      groups.set(key, group);
-    }
-    group.sessions.push(session);
-  }
-  return [...groups.values()];
-}
+import { InvitationItem, QueueChips, WaitingItem, groupQueues } from './waiting-list.js';
 
 interface DashboardProps {
   user: User;
   client: RepClient;
-  /** W1: waiting sessions marked overdue (from the live feed). */
+  /** W1: waiting sessions marked overdue (from the live feed, besides the sessions' own mark). */
   overdue: ReadonlySet<string>;
   /** E4: the session offered to this rep right now, if any. */
   offeredSessionId: string | null;
 }
 
-export function Dashboard({ client, overdue, offeredSessionId }: DashboardProps) {
+type Notice = { kind: 'error' | 'info'; text: string };
+
+/** Events that change nothing the dashboard shows. */
+const QUIET_EVENTS = new Set(['chat.message', 'rep.state']);
+
+/**
+ * The rep's home: their sessions, then everything waiting in the queues they see (Q6) with
+ * open invitations (S1) among them, sortable, with accept (Q7), join (S2) and get next (Q8).
+ */
+export function Dashboard({ user, client, overdue, offeredSessionId }: DashboardProps) {
   const [queues, setQueues] = useState<RepQueue[]>([]);
-  const [sessions, setSessions] = useState<RepSessions | null>(null);
+  const [sessions, setSessions] = useState<RepSessionsResponse | null>(null);
+  const [invitations, setInvitations] = useState<Invitation[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
-  const [accepting, setAccepting] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
   const [gettingNext, setGettingNext] = useState(false);
+  const [sort, setSort] = useSessionSort();
+  const [filter, setFilter] = useState<string | null>(null);
   const now = useNow(1000);
+  const personal = personalQueueOf(user.id);
 
   const load = useCallback(async () => {
     try {
-      const [q, s] = await Promise.all([
+      const [q, s, i] = await Promise.all([
         client.get<{ queues: RepQueue[] }>('/api/rep/queues'),
-        client.get<RepSessions>('/api/rep/sessions'),
+        client.get<RepSessionsResponse>('/api/rep/sessions'),
+        client.get<{ invitations: Invitation[] }>('/api/rep/invitations'),
       ]);
       setQueues(q.queues);
       setSessions(s);
+      // An invitation to a session the rep is already in needs no answer.
+      const joined = new Set(s.mine.map((m) => m.id));
+      setInvitations(i.invitations.filter((inv) => !joined.has(inv.sessionId)));
       setLoadError(null);
     } catch (err) {
       setLoadError(errorMessage(err));
@@ -69,32 +65,40 @@ export function Dashboard({ client, overdue, offeredSessionId }: DashboardProps)
 
   const refresh = useFrameRefresh(load);
   useEffect(() => refresh(), [refresh]);
-  useRepEvents(() => refresh());
+  // Everything but chat lines and rep states can change what waits where.
+  useRepEvents((event) => {
+    if (event === null || !QUIET_EVENTS.has(event.type)) refresh();
+  });
 
-  const accept = async (session: SessionView) => {
-    setAccepting(session.id);
+  /** Accept a session or join through an invitation; a lost race says why and refreshes (Q7). */
+  const take = async (key: string, path: string, sessionId: string, verb: string) => {
+    setBusy(key);
     setNotice(null);
     try {
-      await client.post(`/api/rep/sessions/${encodeURIComponent(session.id)}/accept`);
-      window.location.hash = sessionHref(session.id);
+      await client.post(path);
+      window.location.hash = sessionHref(sessionId);
     } catch (err) {
-      // Q7: another rep won the race (already_taken) or the customer left: say so, show what is left.
       setNotice({
         kind: 'error',
-        text: err instanceof ApiError && err.status === 409 ? err.message : `Could not accept: ${errorMessage(err)}`,
+        text: err instanceof ApiError && err.status >= 400 && err.status < 500 ? err.message : `Could not ${verb}: ${errorMessage(err)}`,
       });
       refresh();
     } finally {
-      setAccepting(null);
+      setBusy(null);
     }
   };
+
+  const accept = (session: RepSessionView) =>
+    void take(session.id, `/api/rep/sessions/${encodeURIComponent(session.id)}/accept`, session.id, 'accept');
+  const join = (invitation: Invitation) =>
+    void take(invitation.id, `/api/rep/invitations/${encodeURIComponent(invitation.id)}/accept`, invitation.sessionId, 'join');
 
   /** Q8: take the first waiting session, personal queue first, then team queues. */
   const getNext = async () => {
     setGettingNext(true);
     setNotice(null);
     try {
-      const { session } = await client.post<{ session: SessionView | null }>('/api/rep/get-next');
+      const { session } = await client.post<{ session: RepSessionView | null }>('/api/rep/get-next');
       if (session) window.location.hash = sessionHref(session.id);
       else setNotice({ kind: 'info', text: 'Nothing waiting: no session in your personal or team queues.' });
     } catch (err) {
@@ -105,9 +109,11 @@ export function Dashboard({ client, overdue, offeredSessionId }: DashboardProps)
     }
   };
 
-  const groups = sessions ? groupWaiting(queues, sessions.waiting) : [];
-  const withSessions = groups.filter((g) => g.sessions.length > 0);
-  const empty = groups.filter((g) => g.sessions.length === 0);
+  const isOverdue = (s: RepSessionView) => Boolean(s.overdue) || overdue.has(s.id);
+  const groups = sessions ? groupQueues(queues, sessions.waiting, invitations, sort) : [];
+  const filtered = filter !== null && groups.some((g) => g.key === filter) ? groups.filter((g) => g.key === filter) : groups;
+  const withItems = filtered.filter((g) => g.sessions.length > 0 || g.invitations.length > 0);
+  const empty = filtered.filter((g) => g.sessions.length === 0 && g.invitations.length === 0);
   const waitingCount = sessions?.waiting.length ?? 0;
 
   return (
@@ -120,34 +126,7 @@ export function Dashboard({ client, overdue, offeredSessionId }: DashboardProps)
       ) : null}
       <div className="dashboard">
         <div className="dashboard__main stack">
-          <section className="card" aria-labelledby="mine-title">
-            <div className="card__head">
-              <h2 id="mine-title">My sessions</h2>
-              {sessions && sessions.mine.length > 0 ? <span className="badge badge--accent">{sessions.mine.length}</span> : null}
-            </div>
-            {!sessions ? (
-              <p className="empty">Loading…</p>
-            ) : sessions.mine.length === 0 ? (
-              <p className="empty">You have no active sessions.</p>
-            ) : (
-              <ul className="session-list">
-                {sessions.mine.map((s) => (
-                  <li key={s.id} className="session-item">
-                    <div className="session-item__body">
-                      <div className="session-item__title">
-                        <a href={sessionHref(s.id)}>{customerLabel(s)}</a>
-                        {s.customerCompany ? <span className="muted">{s.customerCompany}</span> : null}
-                      </div>
-                      <p className="session-item__line">{sessionTopic(s)}</p>
-                    </div>
-                    <a className="btn btn--small" href={sessionHref(s.id)} aria-label={`Open session with ${customerLabel(s)}`}>
-                      Open
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <MySessions sessions={sessions?.mine ?? null} repId={user.id} />
 
           <section className="card" aria-labelledby="waiting-title">
             <div className="card__head">
@@ -162,30 +141,58 @@ export function Dashboard({ client, overdue, offeredSessionId }: DashboardProps)
                 {gettingNext ? 'Getting…' : 'Get next'}
               </button>
             </div>
+            {sessions && groups.length > 0 ? (
+              <div className="waiting-tools">
+                <QueueChips groups={groups} now={now} isOverdue={isOverdue} filter={filter} onFilter={setFilter} />
+                <div className="sort-field">
+                  <label htmlFor="session-sort">Sort by</label>
+                  <select id="session-sort" value={sort} onChange={(e) => setSort(parseSort(e.target.value))}>
+                    {SORT_OPTIONS.map((o) => (
+                      <option key={o.value} value={o.value}>
+                        {o.label}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              </div>
+            ) : null}
             {!sessions ? <p className="empty">Loading…</p> : null}
-            {sessions && withSessions.length === 0 ? <p className="empty">Nobody is waiting. New sessions appear here at once.</p> : null}
-            {withSessions.map((group) => (
+            {sessions && withItems.length === 0 ? (
+              <p className="empty">
+                {filter === null ? 'Nobody is waiting. New sessions appear here at once.' : 'Nobody is waiting in this queue.'}
+              </p>
+            ) : null}
+            {withItems.map((group) => (
               <section key={group.key} className="queue-group" aria-labelledby={`queue-${group.key}`}>
                 <div className="card__head">
                   <h3 id={`queue-${group.key}`}>{group.title}</h3>
                   <span className="badge">{group.sessions.length}</span>
                 </div>
                 <ul className="session-list">
+                  {group.invitations.map((inv) => (
+                    <InvitationItem
+                      key={inv.id}
+                      invitation={inv}
+                      personal={inv.queueId === personal}
+                      busy={busy === inv.id}
+                      onJoin={() => join(inv)}
+                    />
+                  ))}
                   {group.sessions.map((s) => (
                     <WaitingItem
                       key={s.id}
                       session={s}
                       now={now}
-                      busy={accepting === s.id}
-                      overdue={overdue.has(s.id)}
+                      busy={busy === s.id}
+                      overdue={isOverdue(s)}
                       offered={offeredSessionId === s.id}
-                      onAccept={() => void accept(s)}
+                      onAccept={() => accept(s)}
                     />
                   ))}
                 </ul>
               </section>
             ))}
-            {sessions && empty.length > 0 && withSessions.length > 0 ? (
+            {sessions && empty.length > 0 && withItems.length > 0 ? (
               <p className="empty queue-group">Nobody waiting in: {empty.map((g) => g.title).join(', ')}.</p>
             ) : null}
           </section>
@@ -198,52 +205,41 @@ export function Dashboard({ client, overdue, offeredSessionId }: DashboardProps)
   );
 }
 
-interface WaitingItemProps {
-  session: SessionView;
-  now: number;
-  busy: boolean;
-  overdue: boolean;
-  offered: boolean;
-  onAccept(): void;
-}
-
-function WaitingItem({ session, now, busy, overdue, offered, onAccept }: WaitingItemProps) {
-  const since = toMillis(session.waitingSince) ?? toMillis(session.createdAt);
+/** The sessions the rep is in: owned, or joined as a participant (S2). */
+function MySessions({ sessions, repId }: { sessions: RepSessionView[] | null; repId: string }) {
   return (
-    <li className={overdue ? 'session-item session-item--overdue' : 'session-item'}>
-      <div className="session-item__body">
-        <div className="session-item__title">
-          <a href={sessionHref(session.id)}>{customerLabel(session)}</a>
-          {session.customerCompany ? <span className="muted">{session.customerCompany}</span> : null}
-          {session.clientType === 'chat' ? <span className="badge">Chat</span> : null}
-          {session.priority > 0 ? <span className="badge badge--accent">Priority {session.priority}</span> : null}
-          {overdue ? (
-            <span className="badge badge--danger" title="Waited longer than the queue allows">
-              Overdue
-            </span>
-          ) : null}
-          {offered ? <span className="badge badge--accent">Offered to you</span> : null}
-        </div>
-        <p className="session-item__line">
-          {sessionTopic(session)}
-          {since !== null ? (
-            <>
-              {' · waiting '}
-              <time dateTime={isoTime(since)}>{formatDuration(now - since)}</time>
-            </>
-          ) : null}
-        </p>
-        {session.details ? <p className="session-item__details">{session.details}</p> : null}
+    <section className="card" aria-labelledby="mine-title">
+      <div className="card__head">
+        <h2 id="mine-title">My sessions</h2>
+        {sessions && sessions.length > 0 ? <span className="badge badge--accent">{sessions.length}</span> : null}
       </div>
-      <button
-        type="button"
-        className="btn btn--primary btn--small"
-        disabled={busy}
-        onClick={onAccept}
-        aria-label={`Accept ${customerLabel(session)}`}
-      >
-        {busy ? 'Accepting…' : 'Accept'}
-      </button>
-    </li>
+      {!sessions ? (
+        <p className="empty">Loading…</p>
+      ) : sessions.length === 0 ? (
+        <p className="empty">You have no active sessions.</p>
+      ) : (
+        <ul className="session-list">
+          {sessions.map((s) => (
+            <li key={s.id} className="session-item">
+              <div className="session-item__body">
+                <div className="session-item__title">
+                  <a href={sessionHref(s.id)}>{customerLabel(s)}</a>
+                  {s.customerCompany ? <span className="muted">{s.customerCompany}</span> : null}
+                  {isChatSession(s) ? <span className="badge badge--chat">Chat</span> : null}
+                  {s.ownerId !== repId ? <span className="badge badge--invite">Joined</span> : null}
+                </div>
+                <p className="session-item__line">
+                  {sessionTopic(s)}
+                  {s.ownerId !== repId && s.ownerName ? ` · owner ${s.ownerName}` : ''}
+                </p>
+              </div>
+              <a className="btn btn--small" href={sessionHref(s.id)} aria-label={`Open session with ${customerLabel(s)}`}>
+                Open
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

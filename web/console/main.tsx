@@ -1,6 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../shared/styles.css';
+import './console.css';
+import { startAppShell } from './app-shell.js';
 import { ConsoleApp } from './console-app.js';
 
 const root = document.getElementById('root');
@@ -10,3 +12,4 @@ createRoot(root).render(
     <ConsoleApp />
   </StrictMode>,
 );
+startAppShell();

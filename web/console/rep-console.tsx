@@ -1,25 +1,35 @@
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { User } from '../shared/api-types.js';
 import { Banner } from '../shared/banner.js';
 import { AlertSound, type AlertKind } from './alert-sound.js';
 import { ConsoleHeader } from './console-header.js';
 import { Dashboard } from './dashboard.js';
-import { useHashRoute } from './hash-route.js';
+import { sessionHref, useHashRoute } from './hash-route.js';
+import { OfferHostContext } from './modal-dialog.js';
 import { OfferPrompt } from './offer-prompt.js';
+import { RepAlertsView } from './rep-alerts.js';
 import type { RepClient } from './rep-client.js';
 import { RepEventsProvider } from './rep-events.js';
+import { customerLabel, sessionTopic } from './session-labels.js';
 import { SessionPage } from './session-page.js';
 import { useSoundSetting } from './sound-setting.js';
+import { useSystemNotifications } from './system-notifications.js';
 import { useActivityReport } from './use-activity-report.js';
 import { useCurrentOffer } from './use-current-offer.js';
 import { useOverdueSessions } from './use-overdue-sessions.js';
+import { useRepAlerts, type RepAlert } from './use-rep-alerts.js';
 import { useRepState } from './use-rep-state.js';
+import { useSentInvitations } from './use-sent-invitations.js';
 
 interface RepConsoleProps {
   user: User;
   client: RepClient;
   onLogout(): void;
 }
+
+/** How long a notice such as "Casey was transferred to Helpdesk." stays. */
+const NOTICE_MS = 15_000;
 
 export function RepConsole({ user, client, onLogout }: RepConsoleProps) {
   return (
@@ -29,38 +39,88 @@ export function RepConsole({ user, client, onLogout }: RepConsoleProps) {
   );
 }
 
-/** Everything that needs the live feed: routing state, offers, overdue alerts, pages. */
+function alertNotice(alert: RepAlert): { title: string; body: string } {
+  switch (alert.kind) {
+    case 'transfer':
+      return { title: `Transferred to you: ${customerLabel(alert.session)}`, body: sessionTopic(alert.session) };
+    case 'personal':
+      return { title: `Waiting for you: ${customerLabel(alert.session)}`, body: sessionTopic(alert.session) };
+    case 'invitation':
+      return {
+        title: `${alert.invitation.inviterName} invites you to join`,
+        body: `${customerLabel(alert.invitation.session)} · ${sessionTopic(alert.invitation.session)}`,
+      };
+    case 'owner':
+      return { title: `You now own the session with ${customerLabel(alert.session)}`, body: 'The previous owner left.' };
+  }
+}
+
+/** Everything that needs the live feed: routing state, offers, alerts, overdue marks, pages. */
 function ConsoleBody({ user, client, onLogout }: RepConsoleProps) {
   const route = useHashRoute();
   const [soundOn, setSoundOn] = useSoundSetting();
   const sound = useMemo(() => new AlertSound(), []);
   useEffect(() => () => sound.close(), [sound]);
   const beep = useCallback((kind: AlertKind) => (soundOn ? sound.play(kind) : undefined), [sound, soundOn]);
+  const system = useSystemNotifications();
+  const [notice, setNotice] = useState<string | null>(null);
+  const [offerHost, setOfferHost] = useState<HTMLElement | null>(null);
 
   useActivityReport(client, () => sound.unlock());
   const rep = useRepState(client, user.id);
-  const offer = useCurrentOffer(client, user.id, () => beep('offer'));
-  const overdue = useOverdueSessions(() => beep('overdue'));
+  const offer = useCurrentOffer(client, user.id, (made) => {
+    beep('offer');
+    system.show({
+      title: `New session for you: ${customerLabel(made.session)}`,
+      body: `${sessionTopic(made.session)}. Open the console to accept or reject it.`,
+      tag: `offer-${made.id}`,
+      hash: '',
+    });
+  });
+  const overdue = useOverdueSessions((sessionId) => {
+    beep('overdue');
+    system.show({ title: 'A customer has waited too long', body: 'A session in your queues is overdue.', tag: `overdue-${sessionId}`, hash: sessionHref(sessionId) });
+  });
+  const alerts = useRepAlerts(client, user.id, (alert) => {
+    beep('offer');
+    system.show({ ...alertNotice(alert), tag: alert.key, hash: alert.kind === 'owner' ? sessionHref(alert.sessionId) : '' });
+  });
+  const sent = useSentInvitations(client);
   const warn = useCallback(() => beep('warning'), [beep]);
 
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  const offerPrompt = offer.shown ? (
+    <OfferPrompt
+      key={offer.shown.offer.id}
+      shown={offer.shown}
+      answering={offer.answering}
+      error={offer.error}
+      onAccept={offer.accept}
+      onReject={offer.reject}
+      onWarning={warn}
+    />
+  ) : null;
+
   return (
-    <>
-      <ConsoleHeader user={user} rep={rep} sound={soundOn} onSoundChange={setSoundOn} onLogout={onLogout} />
+    <OfferHostContext.Provider value={setOfferHost}>
+      <ConsoleHeader user={user} rep={rep} sound={soundOn} onSoundChange={setSoundOn} notifications={system} client={client} onLogout={onLogout} />
       <main className="page page--wide">
-        {offer.shown ? (
-          <OfferPrompt
-            key={offer.shown.offer.id}
-            shown={offer.shown}
-            answering={offer.answering}
-            error={offer.error}
-            onAccept={offer.accept}
-            onReject={offer.reject}
-            onWarning={warn}
-          />
-        ) : null}
+        {/* While a dialog is open the rest of the page is inert: the offer is drawn inside it. */}
+        {offerPrompt && offerHost ? createPortal(offerPrompt, offerHost) : offerPrompt}
         {offer.notice ? (
           <Banner kind="info" onDismiss={offer.dismissNotice}>
             {offer.notice}
+          </Banner>
+        ) : null}
+        <RepAlertsView client={client} alerts={alerts.alerts} offeredSessionId={offer.shown?.offer.sessionId ?? null} onDismiss={alerts.dismiss} />
+        {notice ? (
+          <Banner kind="success" onDismiss={() => setNotice(null)}>
+            {notice}
           </Banner>
         ) : null}
         {rep.optedOutForMissed !== null ? (
@@ -82,11 +142,11 @@ function ConsoleBody({ user, client, onLogout }: RepConsoleProps) {
         ) : null}
         {rep.error ? <Banner onDismiss={rep.clearError}>Could not change your state: {rep.error}</Banner> : null}
         {route.page === 'session' ? (
-          <SessionPage key={route.sessionId} sessionId={route.sessionId} user={user} client={client} />
+          <SessionPage key={route.sessionId} sessionId={route.sessionId} user={user} client={client} sent={sent} onNotice={setNotice} />
         ) : (
           <Dashboard user={user} client={client} overdue={overdue} offeredSessionId={offer.shown?.offer.sessionId ?? null} />
         )}
       </main>
-    </>
+    </OfferHostContext.Provider>
   );
 }

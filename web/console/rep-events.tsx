@@ -38,35 +38,53 @@ export function RepEventsProvider({ children, onDisconnected }: { children: Reac
   useEffect(() => {
     let lastSeq: number | null = null;
     let wasOpen = false;
+    let open = false;
     const notify = (event: LobbyEvent | null) => {
       for (const listener of listeners.current) listener(event);
     };
-    const socket = openLiveSocket({
-      path: '/ws/rep',
-      onMessage(data) {
-        if (!isRepMessage(data)) return;
-        if (data.type === 'hello') {
-          if (lastSeq === null) lastSeq = data.seq;
-          // The feed carries only what happens after `hello`: whatever listeners read before
-          // it (the first page load races the connection) may miss what connecting itself
-          // changed, such as the rep's state or an offer made at login. Read again.
-          notify(null);
-          return;
-        }
-        lastSeq = Math.max(lastSeq ?? 0, data.event.seq);
-        notify(data.event);
-      },
-      onOpen(ws, reconnected) {
-        // The server's `hello` follows, and with it a fresh read (above).
-        if (reconnected && lastSeq !== null) ws.send({ type: 'resume', afterSeq: lastSeq });
-      },
-      onStatus(next) {
-        if (next === 'open') wasOpen = true;
-        setStatus(next !== 'open' && wasOpen ? 'reconnecting' : next);
-        if (next === 'closed') disconnected.current();
-      },
-    });
-    return () => socket.close();
+    const connect = () =>
+      openLiveSocket({
+        path: '/ws/rep',
+        onMessage(data) {
+          if (!isRepMessage(data)) return;
+          if (data.type === 'hello') {
+            if (lastSeq === null) lastSeq = data.seq;
+            // The feed carries only what happens after `hello`: whatever listeners read before
+            // it (the first page load races the connection) may miss what connecting itself
+            // changed, such as the rep's state or an offer made at login. Read again.
+            notify(null);
+            return;
+          }
+          lastSeq = Math.max(lastSeq ?? 0, data.event.seq);
+          notify(data.event);
+        },
+        onOpen(ws) {
+          // The server's `hello` follows, and with it a fresh read (above). A socket opened
+          // after an earlier one (a retry, or a fresh start below) resumes where that one stopped.
+          if (wasOpen && lastSeq !== null) ws.send({ type: 'resume', afterSeq: lastSeq });
+        },
+        onStatus(next) {
+          open = next === 'open';
+          if (open) wasOpen = true;
+          setStatus(next !== 'open' && wasOpen ? 'reconnecting' : next);
+          if (next === 'closed') disconnected.current();
+        },
+      });
+    let socket = connect();
+    // Back online, or the phone woke up: try at once instead of waiting out the backoff
+    // (A1: a reconnect within the grace period keeps the rep's sessions).
+    const retryNow = () => {
+      if (open || document.visibilityState === 'hidden') return;
+      socket.close();
+      socket = connect();
+    };
+    window.addEventListener('online', retryNow);
+    document.addEventListener('visibilitychange', retryNow);
+    return () => {
+      window.removeEventListener('online', retryNow);
+      document.removeEventListener('visibilitychange', retryNow);
+      socket.close();
+    };
   }, []);
 
   useEffect(() => {

@@ -23,7 +23,34 @@ const ORIGIN_WORDS: Record<string, string> = {
 
 /** What the customer asked about: the issue, else how they came in. */
 export function sessionTopic(session: SessionView): string {
-  return session.issue?.title ?? ORIGIN_WORDS[session.origin] ?? session.origin;
+  return session.issue?.title ?? originLabel(session.origin);
+}
+
+/** L4: how the session came in (session key, issue form, …). */
+export function originLabel(origin: string): string {
+  return ORIGIN_WORDS[origin] ?? origin.replaceAll('_', ' ');
+}
+
+/** C5: click-to-chat and portal chat sessions are marked as such in every list. */
+export function isChatSession(session: Pick<SessionView, 'clientType'>): boolean {
+  return session.clientType === 'chat';
+}
+
+const TARGET_KIND_WORDS: Record<string, string> = {
+  team: 'Team',
+  embassy: 'Embassy',
+  general: 'General queue',
+  personal: 'Representative',
+};
+
+/** T3: what kind of transfer target a queue is. */
+export function targetKindLabel(kind: string): string {
+  return TARGET_KIND_WORDS[kind] ?? kind;
+}
+
+/** A rep's personal queue is named "<rep> (personal)" by the server; the console names the rep. */
+export function targetName(target: { kind: string; name: string }): string {
+  return target.kind === 'personal' ? target.name.replace(/ \(personal\)$/, '') : target.name;
 }
 
 const STATE_WORDS: Record<SessionView['state'], string> = { waiting: 'Waiting', active: 'Active', ended: 'Ended' };

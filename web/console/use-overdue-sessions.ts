@@ -13,9 +13,9 @@ const CLEARS_OVERDUE = new Set([
 ]);
 
 /**
- * W1: the waiting sessions marked overdue, as the live feed reports them (the session
- * list does not carry the mark). `onOverdue` runs once per session, for the alert sound.
- * A page opened after the mark does not know it: see the report on the API.
+ * W1: the waiting sessions marked overdue, as the live feed reports them between two reads
+ * of the session list (which carries the mark too). `onOverdue` runs once per session, for
+ * the alert sound and the system notification.
  */
 export function useOverdueSessions(onOverdue: (sessionId: string) => void): ReadonlySet<string> {
   const [overdue, setOverdue] = useState<ReadonlySet<string>>(() => new Set());
