@@ -72,7 +72,14 @@ export async function enterQueue(ctx: CommandContext, session: SessionRow, queue
     repId: options.repId ?? null,
     data: { ...options.data, fromQueueId: session.queue_id, toQueueId: queueId },
   });
-  await ctx.emit({ type: 'session.queued', sessionId: session.id, queueId, data: { queueId } });
+  // Says why and by whom, so that the rep whose personal queue it entered is told (T4).
+  await ctx.emit({
+    type: 'session.queued',
+    sessionId: session.id,
+    queueId,
+    repId: options.repId ?? null,
+    data: { queueId, reason: options.eventType, fromQueueId: session.queue_id },
+  });
   const moved = (await findSession(ctx.tx, session.id))!;
   await armWaitingRule(ctx, moved);
   return moved;

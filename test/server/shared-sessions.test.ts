@@ -38,6 +38,11 @@ describe.each(STORE_KINDS)('shared sessions (S1–S4) on %s', (kind) => {
     expect((await bob.post(`/api/rep/sessions/${sessionId}/messages`, { text: 'On it' })).status).toBe(201);
     // S2: only the owner ends (bob may still transfer it, as a lead of ann's team: T1).
     expect((await bob.post(`/api/rep/sessions/${sessionId}/end`)).status).toBe(403);
+    const detail = await ann.get(`/api/rep/sessions/${sessionId}`);
+    expect(detail.body.participants.map((p: any) => [p.id, p.role])).toEqual([
+      ['ann', 'owner'],
+      ['bob', 'participant'],
+    ]);
     const mine = await bob.get('/api/rep/sessions');
     expect(mine.body.mine.map((s: any) => s.id)).toContain(sessionId);
     await socket.close();
@@ -80,6 +85,8 @@ describe.each(STORE_KINDS)('shared sessions (S1–S4) on %s', (kind) => {
   it('S4: invitations end when withdrawn or when the session ends; bad invitations are refused', async () => {
     const { sessionId } = await ownedByAnn();
     const one = await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'rep:bob' });
+    const open = await ann.get(`/api/rep/sessions/${sessionId}`);
+    expect(open.body.invitations).toEqual([{ id: one.body.id, queueId: 'rep:bob', queueName: 'Bob Baker (personal)', createdAt: one.body.createdAt }]);
     expect((await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'rep:bob' })).status).toBe(400);
     expect((await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'general' })).status).toBe(400);
     expect((await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'rep:nobody' })).status).toBe(404);

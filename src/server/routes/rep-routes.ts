@@ -5,7 +5,7 @@ import { LobbyError } from '../../core/errors.js';
 import type { Engine } from '../../engine/engine.js';
 import { repQueueIds } from '../../engine/session-commands.js';
 import { chatMessages, sessionViews } from '../../engine/views.js';
-import { queueInfos } from '../../store/queries/directory.js';
+import { queueInfos, userNames } from '../../store/queries/directory.js';
 import { activeForRep, findSession, participantsOf, waitingInQueues } from '../../store/queries/sessions.js';
 import { repOf, requireRep } from '../auth.js';
 import { ChatBody, Message, SessionIdParams, SessionView, errorResponses } from '../schemas.js';
@@ -72,9 +72,17 @@ export async function repRoutes(app: FastifyInstance, opts: { engine: Engine; pu
     {
       schema: {
         tags,
-        summary: 'One session this rep may see, with its chat',
+        summary: 'One session this rep may see, with its chat, its reps (S2) and its open invitations (S1)',
         params: SessionIdParams,
-        response: { 200: Type.Object({ session: Type.Ref(SessionView), messages: Type.Array(Type.Ref(Message)) }), ...errorResponses },
+        response: {
+          200: Type.Object({
+            session: Type.Ref(SessionView),
+            messages: Type.Array(Type.Ref(Message)),
+            participants: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), role: Type.String(), joinedAt: Type.Number() })),
+            invitations: Type.Array(Type.Object({ id: Type.String(), queueId: Type.String(), queueName: Type.String(), createdAt: Type.Number() })),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
@@ -84,7 +92,8 @@ export async function repRoutes(app: FastifyInstance, opts: { engine: Engine; pu
       // Q6: a waiting session in a queue the rep sees, or one the rep is in (or was, once ended).
       const queues = await repQueueIds({ tx: db }, repId);
       const visible = session.queue_id !== null && queues.includes(session.queue_id);
-      const joined = (await participantsOf(db, session.id)).some((p) => p.user_id === repId);
+      const participants = await participantsOf(db, session.id);
+      const joined = participants.some((p) => p.user_id === repId);
       // S1: an open invitation to the rep or their team shows them what they are asked to join.
       const invited =
         !visible && !joined
@@ -92,7 +101,16 @@ export async function repRoutes(app: FastifyInstance, opts: { engine: Engine; pu
           : undefined;
       if (!visible && !joined && !invited) throw new LobbyError('not_found', 'That session does not exist.');
       const [view] = await sessionViews(db, [session]);
-      return { session: view!, messages: joined ? await chatMessages(db, session.id) : [] };
+      const open = joined
+        ? await db.selectFrom('invitations').select(['id', 'queue_id', 'created_at']).where('session_id', '=', session.id).where('state', '=', 'open').orderBy('created_at').execute()
+        : [];
+      const [names, queueNames] = await Promise.all([userNames(db, participants.map((p) => p.user_id)), queueInfos(db, open.map((i) => i.queue_id))]);
+      return {
+        session: view!,
+        messages: joined ? await chatMessages(db, session.id) : [],
+        participants: participants.map((p) => ({ id: p.user_id, name: names.get(p.user_id) ?? p.user_id, role: p.role, joinedAt: p.joined_at })),
+        invitations: open.map((i) => ({ id: i.id, queueId: i.queue_id, queueName: queueNames.get(i.queue_id)?.name ?? i.queue_id, createdAt: i.created_at })),
+      };
     },
   );
 
