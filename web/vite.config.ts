@@ -78,6 +78,9 @@ export default defineConfig({
         // React in one long-cached chunk, the pages' shared code in another.
         codeSplitting: {
           groups: [
+            // The rep console's replay of shared pages (docs/cobrowse.md): its own chunk, so that
+            // the other pages do not load it.
+            { name: 'rrweb', test: /[\\/]node_modules[\\/](rrweb|rrdom|rrweb-snapshot|@rrweb)[\\/]/, priority: 1 },
             { name: 'react', test: /[\\/]node_modules[\\/]/ },
             { name: 'shared', test: /[\\/]web[\\/]shared[\\/]/ },
           ],

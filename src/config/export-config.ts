@@ -110,6 +110,11 @@ export async function readSiteConfigIn(db: Db): Promise<NormalizedSiteConfig> {
       maxWaitSeconds: site.maxWaitSeconds,
       allowedOrigins: site.allowedOrigins,
       customerNotice: site.customerNotice,
+      cobrowseEnabled: site.cobrowseEnabled,
+      cobrowseMaskSelector: site.cobrowseMaskSelector,
+      cobrowseBudgetMegabytes: site.cobrowseBudgetMegabytes,
+      cobrowseStoreRecordings: site.cobrowseStoreRecordings,
+      cobrowseRetentionDays: site.cobrowseRetentionDays,
     },
     generalQueue: entryOf(queueById.get(GENERAL_QUEUE_ID)),
     policies: policies.map((p) => ({

@@ -143,6 +143,11 @@ export const SiteSchema = Type.Object(
       ),
     ),
     customerNotice: Opt(Type.String({ maxLength: 1000 })),
+    cobrowseEnabled: Opt(Type.Boolean()),
+    cobrowseMaskSelector: Opt(Type.String({ maxLength: 500 })),
+    cobrowseBudgetMegabytes: Opt(Int(1, 1024)),
+    cobrowseStoreRecordings: Opt(Type.Boolean()),
+    cobrowseRetentionDays: Opt(Int(1, 3650)),
   },
   strict,
 );

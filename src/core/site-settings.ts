@@ -19,6 +19,16 @@ export interface SiteSettings {
   allowedOrigins: string[];
   /** Notices shown to waiting customers. */
   customerNotice: string;
+  /** Browser sharing in click-to-chat sessions (docs/cobrowse.md): reps may ask to see the page. */
+  cobrowseEnabled: boolean;
+  /** CSS selector of the elements the customer's browser masks before sending (passwords always are). */
+  cobrowseMaskSelector: string;
+  /** What one session may upload for sharing, in megabytes; then sharing stops with a message. */
+  cobrowseBudgetMegabytes: number;
+  /** Keep the shared page with the session for the report (off: relayed and forgotten). */
+  cobrowseStoreRecordings: boolean;
+  /** How long stored recordings are kept, in days. */
+  cobrowseRetentionDays: number;
 }
 
 export const DEFAULT_SITE_SETTINGS: SiteSettings = {
@@ -32,6 +42,11 @@ export const DEFAULT_SITE_SETTINGS: SiteSettings = {
   maxWaitSeconds: 0,
   allowedOrigins: [],
   customerNotice: '',
+  cobrowseEnabled: true,
+  cobrowseMaskSelector: '.lobby-mask, [data-lobby-mask]',
+  cobrowseBudgetMegabytes: 50,
+  cobrowseStoreRecordings: false,
+  cobrowseRetentionDays: 30,
 };
 
 export const GENERAL_QUEUE_ID = 'general';

@@ -35,6 +35,15 @@ import { acceptInvitation, inviteToSession, leaveSession, withdrawInvitation } f
 import type { LinkActor, EntryLinkKind } from '../core/entry-links.js';
 import { createEntryLink, revokeEntryLink, type NewEntryLink } from './entry-link-commands.js';
 import { setListedOnRepList, startFromLink, startFromRepList } from './customer-entry-commands.js';
+import { CobrowseRelay } from './cobrowse-relay.js';
+import {
+  answerCobrowse,
+  cobrowseBudgetReached,
+  requestCobrowse,
+  stopCobrowse,
+  stopCobrowseAfterMove,
+  type CobrowseActor,
+} from './cobrowse-commands.js';
 import {
   CUSTOMER_GRACE_TIMER,
   customerConnected,
@@ -245,5 +254,43 @@ export class Engine {
    */
   runAdmin<T>(work: (ctx: CommandContext) => Promise<T>): Promise<T> {
     return this.runner.run(work);
+  }
+
+  // ---- Browser sharing in click-to-chat sessions (docs/cobrowse.md) ----
+
+  /** A rep in the session asks to see the customer's page. */
+  requestCobrowse(repId: string, sessionId: string) {
+    return this.runner.run((ctx) => requestCobrowse(ctx, repId, sessionId));
+  }
+
+  /** The customer answers the request in the widget. */
+  answerCobrowse(sessionId: string, consent: boolean) {
+    return this.runner.run((ctx) => answerCobrowse(ctx, sessionId, consent));
+  }
+
+  /** The customer, a rep in the session, or the server stops sharing (or withdraws a request). */
+  stopCobrowse(sessionId: string, by: CobrowseActor) {
+    return this.runner.run((ctx) => stopCobrowse(ctx, sessionId, by));
+  }
+
+  private cobrowseRelay: CobrowseRelay | null = null;
+
+  /**
+   * The in-memory relay of shared pages, made on first use. Like the event bus it holds no
+   * authoritative state: what it knows it reads from the store and follows on the bus.
+   */
+  get cobrowse(): CobrowseRelay {
+    this.cobrowseRelay ??= new CobrowseRelay({
+      store: this.store,
+      bus: this.bus,
+      clock: this.clock,
+      commands: {
+        answer: (sessionId, consent) => this.answerCobrowse(sessionId, consent),
+        stop: (sessionId, by) => this.stopCobrowse(sessionId, by),
+        budgetReached: (sessionId, used, budget) => this.runner.run((ctx) => cobrowseBudgetReached(ctx, sessionId, used, budget)),
+        stopAfterMove: (sessionId, movedAtSeq) => this.runner.run((ctx) => stopCobrowseAfterMove(ctx, sessionId, movedAtSeq)),
+      },
+    });
+    return this.cobrowseRelay;
   }
 }

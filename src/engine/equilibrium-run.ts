@@ -17,12 +17,16 @@ import { GENERAL_QUEUE_ID } from '../core/site-settings.js';
 import type { Db } from '../store/store.js';
 import type { CommandContext } from './command-runner.js';
 import {
+  countFreeReps,
   loadConnectedReps,
   loadFreeReps,
   loadQueueHead,
   loadQueuesById,
   loadQueuesWithOfferableSessions,
+  loadQueueTeam,
   loadSkills,
+  type QueueTeam,
+  type RepQueryOptions,
 } from './routing-snapshot.js';
 
 export const OFFER_EXPIRE_TIMER = 'offer.expire';
@@ -34,7 +38,7 @@ export const FEW_FREE_REPS = 64;
  * this many connected members of the queue, least busy first: every member in a queue
  * with no more connected members than this.
  */
-export const EXPLAINED_MEMBERS = 25;
+export const EXPLAINED_MEMBERS = 16;
 const FIRST_HEAD_PAGE = 4;
 
 /** What a pass knows about one automatic queue. */
@@ -50,6 +54,15 @@ interface QueueWork {
   freeDone: boolean;
   /** Rows asked for when `free` was read (the query also returns non-members for the general queue). */
   freeLimit: number;
+  /** The queue's team, read once per pass. */
+  team?: QueueTeam;
+}
+
+/** The options that restrict a rep read to the queue's members, its team read once. */
+async function membersOf(db: Db, w: QueueWork): Promise<RepQueryOptions> {
+  if (w.queue.kind === 'general' || w.queue.kind === 'personal') return { queue: w.queue };
+  w.team ??= await loadQueueTeam(db, w.queue);
+  return { queue: w.queue, team: w.team };
 }
 
 export async function runEquilibrium(ctx: CommandContext): Promise<number> {
@@ -60,7 +73,7 @@ export async function runEquilibrium(ctx: CommandContext): Promise<number> {
   // E11: the members an explanation compares with, besides the free ones.
   const membersComplete = new Map<string, boolean>();
   for (const w of works) {
-    const connected = await loadConnectedReps(ctx.tx, { queue: w.queue, limit: EXPLAINED_MEMBERS });
+    const connected = await loadConnectedReps(ctx.tx, { ...(await membersOf(ctx.tx, w)), limit: EXPLAINED_MEMBERS });
     membersComplete.set(w.queue.id, connected.length < EXPLAINED_MEMBERS);
     for (const r of connected) if (!reps.has(r.id)) reps.set(r.id, r);
   }
@@ -135,10 +148,11 @@ async function findWork(db: Db): Promise<QueueWork[]> {
     for (const w of works) {
       if (w.freeDone || w.head.length === 0) continue;
       const everyMember = w.queue.algorithm === 'skills_least_busy' && w.head.some((s) => s.requiredSkills.length > 0);
-      const wanted = everyMember ? Infinity : 1;
+      const wanted = everyMember ? Infinity : headsRead + blockers(w) + 2;
       if (w.free.length >= wanted) continue;
       const limit = wanted === Infinity ? undefined : Math.max(wanted, w.freeLimit * 2);
-      const rows = await loadFreeReps(db, limit === undefined ? { queue: w.queue } : { queue: w.queue, limit });
+      const members = await membersOf(db, w);
+      const rows = await loadFreeReps(db, limit === undefined ? members : { ...members, limit });
       w.free = rows.filter((r) => isFree(r) && isMemberOf(r, w.queue));
       w.freeDone = limit === undefined || rows.length < limit;
       w.freeLimit = limit ?? Infinity;
@@ -159,27 +173,28 @@ async function findWork(db: Db): Promise<QueueWork[]> {
  * automatic queues where some session waits unoffered, and their free members later.
  */
 async function startWork(db: Db): Promise<QueueWork[]> {
-  const some = await loadFreeReps(db, { limit: FEW_FREE_REPS + 1 });
-  if (some.length > FEW_FREE_REPS) {
+  const free = await countFreeReps(db, FEW_FREE_REPS + 1);
+  if (free === 0) return [];
+  if (free > FEW_FREE_REPS) {
     const works: QueueWork[] = [];
     for (const queue of await loadQueuesWithOfferableSessions(db)) {
       const limit = FIRST_HEAD_PAGE + 2;
-      const rows = await loadFreeReps(db, { queue, limit });
-      const free = rows.filter((r) => isFree(r) && isMemberOf(r, queue));
-      if (free.length > 0 || rows.length === limit) {
-        works.push({ queue, head: [], headDone: false, free, freeDone: rows.length < limit, freeLimit: limit });
-      }
+      const w: QueueWork = { queue, head: [], headDone: false, free: [], freeDone: false, freeLimit: limit };
+      const rows = await loadFreeReps(db, { ...(await membersOf(db, w)), limit });
+      w.free = rows.filter((r) => isFree(r) && isMemberOf(r, queue));
+      w.freeDone = rows.length < limit;
+      if (w.free.length > 0 || !w.freeDone) works.push(w);
     }
     return works;
   }
-  const free = some.filter(isFree);
-  if (free.length === 0) return [];
+  const reps = (await loadFreeReps(db)).filter(isFree);
+  if (reps.length === 0) return [];
   const ids = new Set<string>();
-  for (const r of free) for (const id of r.queueIds) ids.add(id);
-  if (free.some((r) => r.policy.canSeeGeneralQueue)) ids.add(GENERAL_QUEUE_ID);
+  for (const r of reps) for (const id of r.queueIds) ids.add(id);
+  if (reps.some((r) => r.policy.canSeeGeneralQueue)) ids.add(GENERAL_QUEUE_ID);
   const queues = (await loadQueuesById(db, [...ids])).filter(isAutomatic);
   return queues
-    .map((queue) => ({ queue, head: [], headDone: false, free: free.filter((r) => isMemberOf(r, queue)), freeDone: true, freeLimit: Infinity }))
+    .map((queue) => ({ queue, head: [], headDone: false, free: reps.filter((r) => isMemberOf(r, queue)), freeDone: true, freeLimit: Infinity }))
     .filter((w) => w.free.length > 0);
 }
 

@@ -4,7 +4,12 @@
  */
 import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../store/store.js';
-import { CONNECTED_REP_PREDICATE, FREE_REP_PREDICATE, OFFERABLE_SESSION_PREDICATE } from '../store/migrations/0004-routing-indexes.js';
+import {
+  AUTOMATIC_QUEUE_PREDICATE,
+  CONNECTED_REP_PREDICATE,
+  FREE_REP_PREDICATE,
+  OFFERABLE_SESSION_PREDICATE,
+} from '../store/migrations/0004-routing-indexes.js';
 import type { QueueRow } from '../store/schema.js';
 import type {
   AdminSkillLevel,
@@ -46,22 +51,24 @@ export interface RepSnapshotOptions {
   repIds?: readonly string[];
 }
 
+const REP_COLUMNS = [
+  'presence.user_id as id',
+  'presence.connections',
+  'presence.logged_in',
+  'presence.locked',
+  'presence.idle',
+  'presence.opted_out',
+  'presence.load_since',
+  'policies.settings',
+] as const;
+
 /** The columns a rep snapshot is built from: presence, the user and their policy. */
 function repRows(db: Db) {
   return db
     .selectFrom('presence')
     .innerJoin('users', 'users.id', 'presence.user_id')
     .innerJoin('policies', 'policies.id', 'users.policy_id')
-    .select([
-      'presence.user_id as id',
-      'presence.connections',
-      'presence.logged_in',
-      'presence.locked',
-      'presence.idle',
-      'presence.opted_out',
-      'presence.load_since',
-      'policies.settings',
-    ])
+    .select(REP_COLUMNS)
     .where('users.disabled', '=', 0);
 }
 
@@ -86,8 +93,26 @@ export async function loadReps(db: Db, options: RepSnapshotOptions = {}): Promis
 export interface RepQueryOptions {
   /** Only members of this queue's team (team and embassy queues); none of a personal queue. */
   queue?: QueueRouting;
+  /** The queue's team, when the caller has read it already (loadQueueTeam). */
+  team?: QueueTeam;
   /** At most this many, least busy first (E3 (2)–(4)). */
   limit?: number;
+}
+
+/** The team behind a team or embassy queue, and its size up to TEAM_FIRST_MEMBERS + 1. */
+export interface QueueTeam {
+  readonly teamId: string | null;
+  readonly members: number;
+}
+
+export async function loadQueueTeam(db: Db, queue: QueueRouting): Promise<QueueTeam> {
+  const teamId = (await db.selectFrom('queues').select('team_id').where('id', '=', queue.id).executeTakeFirst())?.team_id ?? null;
+  if (teamId === null) return { teamId, members: 0 };
+  const size = await db
+    .selectFrom((eb) => eb.selectFrom('team_members').select('user_id').where('team_id', '=', teamId).limit(TEAM_FIRST_MEMBERS + 1).as('m'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { teamId, members: Number(size.n) };
 }
 
 /**
@@ -101,6 +126,19 @@ export function loadFreeReps(db: Db, options: RepQueryOptions = {}): Promise<Rep
 }
 
 /**
+ * How many reps could take an offer now, counting up to `upTo`: read from the
+ * `presence_free` index alone (no snapshot). Disabled users are not told apart here, so
+ * this is an upper bound, and exact when it is 0.
+ */
+export async function countFreeReps(db: Db, upTo: number): Promise<number> {
+  const row = await db
+    .selectFrom((eb) => eb.selectFrom('presence').select('user_id').where(sql.raw<boolean>(FREE_REP_PREDICATE)).limit(upTo).as('free'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
  * Connected reps, least busy first, through the `presence_by_load` index: with a queue and
  * a limit, the members an offer's explanation compares the chosen rep with (E11).
  */
@@ -108,27 +146,49 @@ export function loadConnectedReps(db: Db, options: RepQueryOptions = {}): Promis
   return repsByLoad(db, CONNECTED_REP_PREDICATE, options);
 }
 
+/**
+ * A team of up to this many members is read member by member (then sorted by load); a
+ * larger one along the load index, skipping non-members until enough are found. Either
+ * way a read touches at most a few hundred rows for the few members a pass asks for: a
+ * team this large is at least 1 in 20 of the 10,000 reps benchmarked.
+ */
+const TEAM_FIRST_MEMBERS = 500;
+
 async function repsByLoad(db: Db, predicate: string, options: RepQueryOptions): Promise<RepSnapshot[]> {
   const { queue, limit } = options;
   if (queue?.kind === 'personal') return [];
-  let q = repRows(db).where(sql.raw<boolean>(predicate));
-  if (queue !== undefined && queue.kind !== 'general') {
-    const queueId = queue.id;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('queues')
-          .innerJoin('team_members', 'team_members.team_id', 'queues.team_id')
-          .select('team_members.user_id')
-          .where('queues.id', '=', queueId)
-          .whereRef('team_members.user_id', '=', 'presence.user_id'),
-      ),
-    );
-  }
   const byId = isPostgres(db) ? sql`presence.user_id collate "C"` : sql`presence.user_id`;
-  q = q.orderBy(sql`presence.active_sessions`).orderBy('presence.load_since').orderBy(byId);
-  if (limit !== undefined) q = q.limit(limit);
-  return snapshotsOf(db, await q.execute());
+  const filter = sql.raw<boolean>(predicate);
+  const upTo = <T extends { limit(n: number): T }>(q: T): T => (limit === undefined ? q : q.limit(limit));
+  // First the ids, from the index alone; then the few rows a snapshot needs.
+  let ids: { id: string }[];
+  if (queue === undefined || queue.kind === 'general') {
+    ids = await upTo(
+      db.selectFrom('presence').select('presence.user_id as id').where(filter).orderBy(sql`presence.active_sessions`).orderBy('presence.load_since').orderBy(byId),
+    ).execute();
+  } else {
+    const { teamId, members: size } = options.team ?? (await loadQueueTeam(db, queue));
+    if (teamId === null) return [];
+    const members =
+      size <= TEAM_FIRST_MEMBERS
+        ? // SQLite keeps the FROM order of a CROSS JOIN: the team's members, then their presence.
+          db.selectFrom('team_members').crossJoin('presence').where('team_members.team_id', '=', teamId).whereRef('presence.user_id', '=', 'team_members.user_id')
+        : // Along the load index, members only.
+          db
+            .selectFrom('presence')
+            .where((eb) =>
+              eb.exists(
+                eb.selectFrom('team_members').select('team_members.user_id').where('team_members.team_id', '=', teamId).whereRef('team_members.user_id', '=', 'presence.user_id'),
+              ),
+            );
+    ids = await upTo(
+      members.select('presence.user_id as id').where(filter).orderBy(sql`presence.active_sessions`).orderBy('presence.load_since').orderBy(byId),
+    ).execute();
+  }
+  if (ids.length === 0) return [];
+  const rows = await repRows(db).where('presence.user_id', 'in', ids.map((r) => r.id)).execute();
+  const byUser = new Map(rows.map((r) => [r.id, r]));
+  return snapshotsOf(db, ids.flatMap((r) => byUser.get(r.id) ?? []));
 }
 
 function isPostgres(db: Db): boolean {
@@ -200,8 +260,7 @@ export async function loadQueuesWithOfferableSessions(db: Db): Promise<QueueRout
   const rows = await db
     .selectFrom('queues')
     .selectAll()
-    .where('kind', '<>', 'personal')
-    .where('algorithm', '<>', 'none')
+    .where(sql.raw<boolean>(AUTOMATIC_QUEUE_PREDICATE))
     .where((eb) =>
       eb.exists(
         eb

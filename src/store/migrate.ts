@@ -5,6 +5,7 @@ import { customerEntrySchema } from './migrations/0002-customer-entry.js';
 import { adminAuditSchema } from './migrations/0003-admin-audit.js';
 import { routingIndexesSchema } from './migrations/0004-routing-indexes.js';
 import { invitationsSchema } from './migrations/0005-invitations.js';
+import { cobrowseSchema } from './migrations/0006-cobrowse.js';
 
 /** Numbered migrations, in order. Append; never edit one that has shipped. */
 function migrations(kind: StoreKind): Record<string, Migration> {
@@ -14,6 +15,7 @@ function migrations(kind: StoreKind): Record<string, Migration> {
     '0003-admin-audit': adminAuditSchema(kind),
     '0004-routing-indexes': routingIndexesSchema(kind),
     '0005-invitations': invitationsSchema(),
+    '0006-cobrowse': cobrowseSchema(kind),
   };
 }
 

@@ -293,3 +293,22 @@ export interface CustomerConnectionTable {
 }
 
 export type EntryLinkRow = Selectable<EntryLinkTable>;
+
+/** Browser sharing (migration 0006): stored frames of a shared page, where the site keeps them. */
+export interface CobrowseFrameTable {
+  seq: Generated<number>;
+  session_id: string;
+  at: number;
+  batch: number;
+  part: number;
+  parts: number;
+  /** 1 when the batch starts a full snapshot of the page. */
+  checkout: number;
+  data: string;
+}
+
+export interface Database {
+  cobrowse_frames: CobrowseFrameTable;
+}
+
+export type CobrowseFrameRow = Selectable<CobrowseFrameTable>;

@@ -33,7 +33,7 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
     if (err instanceof Error && /locked|busy/i.test(err.message)) throw new DataDirLockedError(dataDir);
     throw err;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   await migrateToLatest(db as unknown as Db, 'sqlite');
   return {
     kind: 'sqlite',
@@ -64,6 +64,35 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
     },
     async close() {
       await db.destroy();
+    },
+  };
+}
+
+/** Prepared statements kept: every distinct query text of the engine, with room to spare. */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs as much as running most
+ * of the engine's small queries (docs/performance.md). The same query text reuses its
+ * prepared statement here, least recently used dropped first. Safe because the driver
+ * runs one query at a time on this one connection and reads each result at once (`all`,
+ * `run`); the engine never streams.
+ */
+function withStatementCache(raw: BetterSqlite3.Database): { close(): void; prepare(sql: string): BetterSqlite3.Statement } {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(text: string) {
+      const hit = cache.get(text);
+      if (hit !== undefined) {
+        cache.delete(text);
+        cache.set(text, hit);
+        return hit;
+      }
+      const statement = raw.prepare(text);
+      cache.set(text, statement);
+      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      return statement;
     },
   };
 }

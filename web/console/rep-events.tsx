@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { LobbyEvent, RepSocketMessage } from '../shared/api-types.js';
 import { openLiveSocket, type LiveSocketStatus } from '../shared/live-socket.js';
 
@@ -11,9 +11,16 @@ export type RepEventListener = (event: LobbyEvent | null) => void;
 /** `reconnecting`: the connection was open once and dropped. */
 export type RepFeedStatus = LiveSocketStatus | 'reconnecting';
 
+/** A browser-sharing message on the feed (`cobrowse.state`, `.frame`, `.catchup`, `.error`; docs/cobrowse.md). */
+export type CobrowseMessage = { type: string; sessionId?: string } & Record<string, unknown>;
+export type CobrowseListener = (message: CobrowseMessage) => void;
+
 interface RepEvents {
   subscribe(listener: RepEventListener): () => void;
   status: RepFeedStatus;
+  /** Browser sharing rides on the same socket: its messages, and a way to send. */
+  subscribeCobrowse(listener: CobrowseListener): () => void;
+  send(message: unknown): void;
 }
 
 const RepEventsContext = createContext<RepEvents | null>(null);
@@ -23,6 +30,11 @@ function isRepMessage(data: unknown): data is RepSocketMessage {
   return type === 'hello' || type === 'event';
 }
 
+function isCobrowseMessage(data: unknown): data is CobrowseMessage {
+  const type = typeof data === 'object' && data !== null ? (data as { type?: unknown }).type : null;
+  return typeof type === 'string' && type.startsWith('cobrowse.');
+}
+
 /**
  * Holds the console's one live connection (/ws/rep). While it is open the rep counts as
  * logged in (A1). After a reconnect it asks to resume from the last event seen; after
@@ -30,6 +42,8 @@ function isRepMessage(data: unknown): data is RepSocketMessage {
  */
 export function RepEventsProvider({ children, onDisconnected }: { children: ReactNode; onDisconnected(): void }) {
   const listeners = useRef(new Set<RepEventListener>());
+  const cobrowseListeners = useRef(new Set<CobrowseListener>());
+  const sendRef = useRef<(message: unknown) => void>(() => undefined);
   const [status, setStatus] = useState<RepFeedStatus>('connecting');
   const [value, setValue] = useState<RepEvents | null>(null);
   const disconnected = useRef(onDisconnected);
@@ -46,6 +60,10 @@ export function RepEventsProvider({ children, onDisconnected }: { children: Reac
       openLiveSocket({
         path: '/ws/rep',
         onMessage(data) {
+          if (isCobrowseMessage(data)) {
+            for (const listener of cobrowseListeners.current) listener(data);
+            return;
+          }
           if (!isRepMessage(data)) return;
           if (data.type === 'hello') {
             if (lastSeq === null) lastSeq = data.seq;
@@ -71,6 +89,7 @@ export function RepEventsProvider({ children, onDisconnected }: { children: Reac
         },
       });
     let socket = connect();
+    sendRef.current = (message) => socket.send(message);
     // Back online, or the phone woke up: try at once instead of waiting out the backoff
     // (A1: a reconnect within the grace period keeps the rep's sessions).
     const retryNow = () => {
@@ -94,6 +113,11 @@ export function RepEventsProvider({ children, onDisconnected }: { children: Reac
         listeners.current.add(listener);
         return () => listeners.current.delete(listener);
       },
+      subscribeCobrowse(listener) {
+        cobrowseListeners.current.add(listener);
+        return () => cobrowseListeners.current.delete(listener);
+      },
+      send: (message) => sendRef.current(message),
     });
   }, [status]);
 
@@ -110,4 +134,16 @@ export function useRepEvents(listener: RepEventListener): void {
   const current = useRef(listener);
   current.current = listener;
   useEffect(() => events?.subscribe((event) => current.current(event)), [events]);
+}
+
+/** The feed's browser-sharing side: calls `listener` for each `cobrowse.*` message while mounted; returns a send. */
+export function useCobrowseFeed(listener: CobrowseListener): (message: unknown) => void {
+  const events = useContext(RepEventsContext);
+  const current = useRef(listener);
+  current.current = listener;
+  const latest = useRef(events);
+  latest.current = events;
+  useEffect(() => events?.subscribeCobrowse((message) => current.current(message)), [events]);
+  // Stable, so that watching does not restart whenever the connection's status changes.
+  return useCallback((message: unknown) => latest.current?.send(message), []);
 }

@@ -13,6 +13,7 @@ import { SessionChatLog } from './session-chat-log.js';
 import { SessionFacts } from './session-facts.js';
 import { customerLabel, endReasonLabel, isChatSession, stateLabel, targetName } from './session-labels.js';
 import { useFrameRefresh } from './use-frame-refresh.js';
+import { CobrowseCard } from './cobrowse-view.js';
 import type { SentInvitations } from './use-sent-invitations.js';
 
 interface SessionPageProps {
@@ -236,6 +237,11 @@ export function SessionPage({ sessionId, user, client, sent, onNotice }: Session
           if (error) setActionError(error);
         }}
       />
+
+      {/* Browser sharing (docs/cobrowse.md): for the reps in an active click-to-chat session. */}
+      {(role === 'owner' || role === 'participant') && isChatSession(session) ? (
+        <CobrowseCard sessionId={sessionId} customer={customer} selfId={user.id} />
+      ) : null}
 
       {showChat ? (
         <section className="card chat" aria-labelledby="chat-title">

@@ -6,6 +6,9 @@
  * Holding this socket is what keeps a customer present: when their last socket closes the
  * grace period starts, and a reconnect within it keeps their place (L3, customer-presence.ts).
  * Pages on other origins may connect only when the site allows them (C5).
+ *
+ * `&channel=cobrowse` opens the widget's browser-sharing channel instead
+ * (cobrowse-customer-channel.ts, docs/cobrowse.md).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine/engine.js';
@@ -13,12 +16,20 @@ import { chatMessages, customerSessionView } from '../../engine/views.js';
 import { findSession } from '../../store/queries/sessions.js';
 import { customerSession } from '../routes/portal-routes.js';
 import { originVerdict } from '../customer-cors.js';
+import { cobrowseCustomerChannel } from './cobrowse-customer-channel.js';
 
 export async function customerGateway(app: FastifyInstance, opts: { engine: Engine }): Promise<void> {
   const { engine } = opts;
   const db = engine.store.db;
+  // Browser sharing's relay lives as long as the server: it reports here, and sweeps old recordings.
+  const relay = engine.cobrowse;
+  relay.log = (err, what) => app.log.error({ err }, what);
+  relay.startRetention();
+  app.addHook('onClose', async () => relay.close());
   app.get('/ws/customer', { websocket: true, schema: { hide: true } }, async (socket, request) => {
-    const token = (request.query as { token?: string }).token;
+    const query = request.query as { token?: string; channel?: string };
+    if (query.channel === 'cobrowse') return cobrowseCustomerChannel(engine, socket, request, query.token);
+    const token = query.token;
     let sessionId: string;
     let queueId: string | null;
     try {
@@ -50,6 +61,8 @@ export async function customerGateway(app: FastifyInstance, opts: { engine: Engi
       queueMicrotask(() => void sendSnapshot().catch((err: unknown) => request.log.error({ err }, 'snapshot failed')));
     };
     const off = engine.bus.subscribe((e) => {
+      // Browser sharing's control events change nothing the chat's snapshot shows.
+      if (e.type.startsWith('cobrowse.')) return;
       if (e.sessionId === sessionId || (queueId !== null && e.queueId === queueId)) schedule();
     });
     // Connect and disconnect run in order, so a socket that closes at once still counts down.

@@ -3,6 +3,7 @@
  * (A1). `hello` names the sequence the feed starts from; every later event the rep may see
  * follows once, in sequence order. A client that reconnects sends
  * `{type:'resume', afterSeq}` and also gets the events it missed before that `hello`.
+ * Browser sharing (`cobrowse.*` messages, docs/cobrowse.md) rides on the same socket.
  */
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -11,8 +12,39 @@ import { repQueueIds } from '../../engine/session-commands.js';
 import { eventsAfter, lastSeq, type LobbyEvent } from '../../store/queries/events.js';
 import { activeForRep } from '../../store/queries/sessions.js';
 import { readRep } from '../auth.js';
+import { isRepCobrowseType } from '../../core/cobrowse-protocol.js';
+import { RepCobrowse } from './cobrowse-rep-messages.js';
+import { cobrowseRecordingRoutes } from './cobrowse-recording-route.js';
 
 const RESUME_PAGE = 1000;
+
+/**
+ * The frame of an event, serialized once however many consoles receive it: a queue change
+ * goes to every member of the team (docs/performance.md, fan-out).
+ */
+const frames = new WeakMap<LobbyEvent, string>();
+function frameOf(e: LobbyEvent): string {
+  let frame = frames.get(e);
+  if (frame === undefined) {
+    frame = JSON.stringify({ type: 'event', event: e });
+    frames.set(e, frame);
+  }
+  return frame;
+}
+
+/**
+ * Frames for one console are held until the event loop has handled the I/O at hand
+ * (setImmediate) and then written in one system call: the events of one command, and under
+ * load those of every command that finished meanwhile, instead of one write per event per
+ * console (docs/performance.md, fan-out). `_socket` is the ws library's own net.Socket;
+ * without it the frames are simply written one by one.
+ */
+function corked(socket: WebSocket): void {
+  const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void; writableCorked: number } })._socket;
+  if (raw === undefined || raw.writableCorked > 0) return;
+  raw.cork();
+  setImmediate(() => raw.uncork());
+}
 
 class RepFeed {
   private lastSent = 0;
@@ -47,12 +79,13 @@ class RepFeed {
   deliver(e: LobbyEvent): void {
     if (e.seq <= this.lastSent || !this.visible(e)) return;
     this.lastSent = e.seq;
-    this.socket.send(JSON.stringify({ type: 'event', event: e }));
+    corked(this.socket);
+    this.socket.send(frameOf(e));
   }
 
   private send(e: LobbyEvent): void {
     this.sent.add(e.seq);
-    this.socket.send(JSON.stringify({ type: 'event', event: e }));
+    this.socket.send(frameOf(e));
   }
 
   hello(seq: number): void {
@@ -79,6 +112,7 @@ class RepFeed {
 
 export async function repGateway(app: FastifyInstance, opts: { engine: Engine }): Promise<void> {
   const { engine } = opts;
+  await app.register(cobrowseRecordingRoutes, { engine });
   app.get('/ws/rep', { websocket: true, schema: { hide: true } }, async (socket, request) => {
     // Listen before the first await: ws drops messages that arrive with no listener, and a
     // reconnecting client sends its resume the moment the socket opens.
@@ -92,6 +126,7 @@ export async function repGateway(app: FastifyInstance, opts: { engine: Engine })
     }
     const repId = rep.user.id;
     const feed = new RepFeed(socket, repId);
+    const cobrowse = new RepCobrowse(engine, socket, repId, request);
     // Everything that arrives before `hello` waits: live events in `pending`, client
     // messages (a resume sent the moment the socket opened) in `inbox`.
     const pending: LobbyEvent[] = [];
@@ -106,6 +141,7 @@ export async function repGateway(app: FastifyInstance, opts: { engine: Engine })
     socket.on('close', () => {
       closed = true;
       off();
+      cobrowse.close();
       engine.repDisconnected(repId).catch((err: unknown) => request.log.error({ err }, 'rep disconnect failed'));
     });
     const handleMessage = (raw: string): void => {
@@ -116,11 +152,13 @@ export async function repGateway(app: FastifyInstance, opts: { engine: Engine })
         socket.send(JSON.stringify({ type: 'error', error: { code: 'invalid_input', message: 'Messages must be JSON.' } }));
         return;
       }
-      const m = msg as { type?: unknown; afterSeq?: unknown };
+      const m = (typeof msg === 'object' && msg !== null ? msg : {}) as { type?: unknown; afterSeq?: unknown };
       if (m.type === 'resume' && typeof m.afterSeq === 'number' && Number.isInteger(m.afterSeq) && m.afterSeq >= 0) {
         feed.resume(engine, m.afterSeq).catch((err: unknown) => request.log.error({ err }, 'resume failed'));
       } else if (m.type === 'ping') {
         socket.send(JSON.stringify({ type: 'pong' }));
+      } else if (isRepCobrowseType(m.type)) {
+        cobrowse.handle(m as Record<string, unknown>);
       } else {
         socket.send(JSON.stringify({ type: 'error', error: { code: 'invalid_input', message: 'Unknown message type.' } }));
       }

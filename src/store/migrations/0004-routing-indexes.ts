@@ -35,6 +35,9 @@ export const FREE_REP_PREDICATE =
 /** A rep whose console is connected (the members an offer explanation compares, E11). */
 export const CONNECTED_REP_PREDICATE = 'connections > 0 and logged_in = 1';
 
+/** A queue Equilibrium routes (E1): not a personal queue, algorithm not `none`. */
+export const AUTOMATIC_QUEUE_PREDICATE = "kind <> 'personal' and algorithm <> 'none'";
+
 /** A session Equilibrium may offer: waiting, with no pending offer. */
 export const OFFERABLE_SESSION_PREDICATE = "state = 'waiting' and pending_offers = 0";
 
@@ -74,14 +77,24 @@ export function routingIndexesSchema(kind: StoreKind): Migration {
       // the least busy reps come first. Ids sort by code unit (compareIds), which
       // PostgreSQL does under the "C" collation.
       const userId = kind === 'postgres' ? 'user_id collate "C"' : 'user_id';
-      // The reps who could take an offer now: usually few, however many are logged in.
+      // The reps who could take an offer now: usually few, however many are logged in. It
+      // leads with a column the query pins (pending_offers = 0), so that SQLite's planner,
+      // which has no statistics, prefers it to presence_by_load below, whose predicate the
+      // same query also satisfies.
       await sql
-        .raw(`create index presence_free on presence (active_sessions, load_since, ${userId}) where ${FREE_REP_PREDICATE}`)
+        .raw(`create index presence_free on presence (pending_offers, active_sessions, load_since, ${userId}) where ${FREE_REP_PREDICATE}`)
         .execute(db);
       // Connected reps: the members an offer's explanation compares the chosen rep with.
       await sql
         .raw(`create index presence_by_load on presence (active_sessions, load_since, ${userId}) where ${CONNECTED_REP_PREDICATE}`)
         .execute(db);
+      // The queues Equilibrium routes: one per team, where the queues table also holds one
+      // personal queue per rep.
+      await sql.raw(`create index queues_automatic on queues (id) where ${AUTOMATIC_QUEUE_PREDICATE}`).execute(db);
+      // Timers are cancelled by what they refer to (an offer's expiry when it is answered, a
+      // session's waiting rule when it leaves its queue): without this, every cancel reads
+      // every timer, one per pending offer and per waiting session with a rule.
+      await sql.raw('create index timers_ref on timers (ref, kind)').execute(db);
       // The head of each queue in Q4 order, sessions that hold an offer left out.
       const id = kind === 'postgres' ? 'id collate "C"' : 'id';
       await sql

@@ -111,6 +111,22 @@ export const de: Catalogue = {
     starting: 'Wird gestartet…',
     startNew: 'Neuen Chat starten',
   },
+  cobrowse: {
+    askTitle: 'Diese Seite teilen?',
+    ask: (rep: string | null) => `${rep ?? 'Ihr Support-Mitarbeiter'} möchte diese Seite sehen, um Sie anzuleiten.`,
+    askDetails:
+      'Er oder sie sieht diesen Browser-Tab, während Sie sich auf dieser Website bewegen, samt Mauszeiger, bis Sie beenden. Passwörter und Bereiche, die die Website als privat kennzeichnet, werden verborgen, bevor etwas Ihren Browser verlässt.',
+    allow: 'Seite teilen',
+    deny: 'Nein, danke',
+    sharing: (rep: string | null) => `${rep ?? 'Ihr Support-Mitarbeiter'} sieht diese Seite.`,
+    sharingHint: 'Passwörter bleiben verborgen.',
+    stop: 'Teilen beenden',
+    region: 'Seite teilen',
+    stopped: 'Sie teilen diese Seite nicht mehr.',
+    stoppedByRep: 'Der Mitarbeiter sieht diese Seite nicht mehr.',
+    budget: 'Teilen beendet: Dieser Chat hat die Grenze für das Teilen der Seite erreicht.',
+    tooLarge: 'Diese Seite ist zu groß zum Teilen. Sie können weiter chatten.',
+  },
   errors: {
     invalidKey: 'Dieser Sitzungsschlüssel ist ungültig. Bitte prüfen Sie ihn mit Ihrem Mitarbeiter.',
     rateLimited: 'Zu viele Versuche. Bitte warten Sie eine Minute und versuchen Sie es erneut.',

@@ -113,6 +113,22 @@ export const en = {
     starting: 'Starting…',
     startNew: 'Start a new chat',
   },
+  cobrowse: {
+    askTitle: 'Share this page?',
+    ask: (rep: string | null) => `${rep ?? 'Your support representative'} asks to see this page, so they can guide you.`,
+    askDetails:
+      'They will see this browser tab as you move around this web site, with your pointer, until you stop. Passwords, and parts the site marks as private, are hidden before anything leaves your browser.',
+    allow: 'Share this page',
+    deny: 'No, thanks',
+    sharing: (rep: string | null) => `${rep ?? 'Your support representative'} can see this page.`,
+    sharingHint: 'Passwords stay hidden.',
+    stop: 'Stop sharing',
+    region: 'Page sharing',
+    stopped: 'You stopped sharing this page.',
+    stoppedByRep: 'The representative no longer sees this page.',
+    budget: 'Sharing stopped: this chat has reached its limit for sharing the page.',
+    tooLarge: 'This page is too large to share. You can keep chatting.',
+  },
   errors: {
     invalidKey: 'That session key is not valid. Please check it with your representative.',
     rateLimited: 'Too many attempts. Please wait a minute and try again.',
