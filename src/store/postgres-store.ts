@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
+import { ScopedPostgresDialect } from './postgres-introspector.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 import { migrateToLatest } from './migrate.js';
@@ -50,7 +51,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   if (options.schema) {
     await pool.query(`create schema if not exists "${options.schema.replaceAll('"', '')}"`);
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new ScopedPostgresDialect({ pool }) });
   const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const schema = current.rows[0]?.schema ?? 'public';
   await migrateToLatest(db, 'postgres', schema);
