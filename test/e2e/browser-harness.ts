@@ -7,7 +7,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { StoreKind } from '../../src/store/store.js';
+import { startTestLobby, type TestLobby } from '../support/lobby-harness.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -209,4 +211,78 @@ export async function customerAsks(
 export async function pageShot(page: Page, name: string, enabled: boolean): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, name, enabled);
+}
+
+/** Anything a test opens and the suite closes after it: a server, a browser context. */
+interface Closeable {
+  close(): Promise<void>;
+}
+
+export interface RepPageOptions {
+  viewport?: { width: number; height: number };
+  /** Lets the test move the page's clock as it moves the server's (install before load). */
+  fakeClock?: boolean;
+  /** Keeps the page's WebSockets so that the test can drop them (see closeLiveSockets). */
+  trackSockets?: boolean;
+  password?: string;
+}
+
+export interface ConsoleSuite {
+  readonly browser: Browser;
+  /** Closes `item` after the current test, after everything opened later. */
+  keep<T extends Closeable>(item: T): T;
+  /** A server on a fresh store with `site` (CONSOLE_SITE by default), its clock near the browser's. */
+  lobby(kind: StoreKind, site?: unknown): Promise<TestLobby>;
+  /** A rep's page (phone-sized unless told), logged in, and counted available by the server. */
+  rep(t: TestLobby, login: string, options?: RepPageOptions): Promise<{ context: BrowserContext; page: Page }>;
+}
+
+/**
+ * The browser suites' common frame: one Chromium per file; after each test the pages close
+ * first (their consoles disconnect), then the servers; an uncaught error in any page fails
+ * the test (a blocked sound or a lost race must never throw). Call at the top of a describe.
+ */
+export function consoleSuite(): ConsoleSuite {
+  let browser: Browser | undefined;
+  const open: Closeable[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    for (const item of open.splice(0).reverse()) await item.close();
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const suite: ConsoleSuite = {
+    get browser() {
+      if (!browser) throw new Error('consoleSuite: the browser starts in beforeAll');
+      return browser;
+    },
+    keep(item) {
+      open.push(item);
+      return item;
+    },
+    async lobby(kind, site = CONSOLE_SITE) {
+      const t = suite.keep(await startTestLobby(kind, site));
+      // Server times near the browser's, so that "waiting 3 s" reads as it would in production.
+      t.clock.set(Date.now());
+      return t;
+    },
+    async rep(t, login, options = {}) {
+      const r = await newPage(suite.browser, options.viewport);
+      suite.keep(r.context);
+      r.page.on('pageerror', (err) => pageErrors.push(`${login}: ${err.message}`));
+      if (options.trackSockets) await trackWebSockets(r.context);
+      if (options.fakeClock) await r.page.clock.install();
+      await repLogsIn(r.page, t.url, login, options.password ?? CONSOLE_PASSWORD);
+      await r.page.getByTestId('rep-state').filter({ hasText: 'Available' }).waitFor();
+      return r;
+    },
+  };
+  return suite;
 }

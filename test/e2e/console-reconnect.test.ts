@@ -9,20 +9,15 @@
  * The server runs on a manual clock: the grace period passes only when the test says so.
  * Nothing sleeps: every step waits on what the page shows.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { customerPost, startTestLobby, type TestLobby } from '../support/lobby-harness.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { customerPost } from '../support/lobby-harness.js';
 import { STORE_KINDS } from '../support/test-stores.js';
 import {
-  CONSOLE_PASSWORD,
-  CONSOLE_SITE,
   closeLiveSockets,
+  consoleSuite,
   customerAsks,
   haveChromium,
-  launchBrowser,
-  newPage,
-  repLogsIn,
-  trackWebSockets,
   waitingItem,
 } from './browser-harness.js';
 
@@ -36,33 +31,12 @@ function conversation(page: Page): Locator {
 }
 
 describe.skipIf(!haveChromium)('the rep console after a dropped connection', () => {
-  let browser: Browser;
-  const open: { close(): Promise<void> }[] = [];
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    for (const item of open.splice(0).reverse()) await item.close();
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const suite = consoleSuite();
 
   describe.each(STORE_KINDS)('on %s', (kind) => {
     it('A1: the console resumes by itself; what happened meanwhile shows once; within the grace period the rep keeps her session', { timeout: 90_000 }, async () => {
-      const t: TestLobby = await startTestLobby(kind, CONSOLE_SITE);
-      open.push(t);
-      t.clock.set(Date.now());
-      const { context, page } = await newPage(browser);
-      open.push(context);
-      page.on('pageerror', (err) => pageErrors.push(err.message));
-      await trackWebSockets(context);
-      await repLogsIn(page, t.url, 'ann', CONSOLE_PASSWORD);
+      const t = await suite.lobby(kind);
+      const { context, page } = await suite.rep(t, 'ann', { trackSockets: true });
 
       const casey = await customerAsks(t.url, { name: 'Casey Customer', details: 'Mail does not sync.' });
       await waitingItem(page, 'Casey Customer').getByRole('button', { name: 'Accept' }).click();

@@ -7,23 +7,20 @@
  *
  * Nothing sleeps: every step waits on what a page shows. Screenshots come from the SQLite run.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RepClient, customerPost, startTestLobby, type TestLobby } from '../support/lobby-harness.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { RepClient, customerPost, type TestLobby } from '../support/lobby-harness.js';
 import { STORE_KINDS } from '../support/test-stores.js';
 import {
   CONSOLE_PASSWORD,
-  CONSOLE_SITE,
   DESKTOP,
   PHONE,
   customerAsks,
+  consoleSuite,
   haveChromium,
-  launchBrowser,
-  newPage,
   pageShot,
   queueGroup,
   repAlert,
-  repLogsIn,
   screenshot,
   waitingItem,
 } from './browser-harness.js';
@@ -60,41 +57,13 @@ async function leaves(page: Page, customer: string): Promise<void> {
 }
 
 describe.skipIf(!haveChromium)('shared sessions in the rep console', () => {
-  let browser: Browser;
-  const open: { close(): Promise<void> }[] = [];
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    for (const item of open.splice(0).reverse()) await item.close();
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const suite = consoleSuite();
 
   describe.each(STORE_KINDS)('on %s', (kind) => {
     const shots = kind === 'sqlite';
 
-    async function lobby(): Promise<TestLobby> {
-      const t = await startTestLobby(kind, CONSOLE_SITE);
-      open.push(t);
-      t.clock.set(Date.now());
-      return t;
-    }
-
-    async function rep(t: TestLobby, login: string) {
-      const r = await newPage(browser);
-      open.push(r.context);
-      r.page.on('pageerror', (err) => pageErrors.push(`${login}: ${err.message}`));
-      await repLogsIn(r.page, t.url, login, CONSOLE_PASSWORD);
-      await r.page.getByTestId('rep-state').filter({ hasText: 'Available' }).waitFor();
-      return r;
-    }
+    const lobby = (site?: unknown): Promise<TestLobby> => suite.lobby(kind, site);
+    const rep = (t: TestLobby, login: string) => suite.rep(t, login);
 
     it('S1–S4: invite a rep, who joins and chats; withdraw a team invitation; leave; the owner leaves and the participant owns it', { timeout: 150_000 }, async () => {
       const t = await lobby();

@@ -7,10 +7,10 @@
  *
  * Nothing sleeps: every step waits on what a page shows. Screenshots come from the SQLite run.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { AdminClient } from '../support/admin-client.js';
-import { RepClient, customerPost, startTestLobby, type TestLobby } from '../support/lobby-harness.js';
+import { RepClient, customerPost, type TestLobby } from '../support/lobby-harness.js';
 import { STORE_KINDS } from '../support/test-stores.js';
 import {
   CONSOLE_PASSWORD,
@@ -18,13 +18,11 @@ import {
   DESKTOP,
   PHONE,
   customerAsks,
+  consoleSuite,
   haveChromium,
-  launchBrowser,
-  newPage,
   pageShot,
   queueGroup,
   repAlert,
-  repLogsIn,
   screenshot,
   waitingItem,
 } from './browser-harness.js';
@@ -39,41 +37,13 @@ function holdsFocus(locator: Locator): Promise<boolean> {
 }
 
 describe.skipIf(!haveChromium)('transfers in the rep console', () => {
-  let browser: Browser;
-  const open: { close(): Promise<void> }[] = [];
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    for (const item of open.splice(0).reverse()) await item.close();
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const suite = consoleSuite();
 
   describe.each(STORE_KINDS)('on %s', (kind) => {
     const shots = kind === 'sqlite';
 
-    async function lobby(): Promise<TestLobby> {
-      const t = await startTestLobby(kind, CONSOLE_SITE);
-      open.push(t);
-      t.clock.set(Date.now());
-      return t;
-    }
-
-    async function rep(t: TestLobby, login: string) {
-      const r = await newPage(browser);
-      open.push(r.context);
-      r.page.on('pageerror', (err) => pageErrors.push(`${login}: ${err.message}`));
-      await repLogsIn(r.page, t.url, login, CONSOLE_PASSWORD);
-      await r.page.getByTestId('rep-state').filter({ hasText: 'Available' }).waitFor();
-      return r;
-    }
+    const lobby = (site?: unknown): Promise<TestLobby> => suite.lobby(kind, site);
+    const rep = (t: TestLobby, login: string) => suite.rep(t, login);
 
     /** The rep takes a waiting session from their list and lands on its page as its owner. */
     async function takes(page: Page, customer: string): Promise<void> {
@@ -186,9 +156,7 @@ describe.skipIf(!haveChromium)('transfers in the rep console', () => {
         ...CONSOLE_SITE,
         teams: CONSOLE_SITE.teams.map((team) => (team.id === 'helpdesk' ? { ...team, algorithm: 'least_busy', offerTimeoutSeconds: 120 } : team)),
       };
-      const t = await startTestLobby(kind, routed);
-      open.push(t);
-      t.clock.set(Date.now());
+      const t = await lobby(routed);
       const ann = await rep(t, 'ann');
       const offer = (page: Page) => page.getByRole('alertdialog', { name: 'New session for you' });
 

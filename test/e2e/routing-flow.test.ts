@@ -9,13 +9,23 @@
  * test moves it. The pages count down on the browser's clock. Nothing sleeps: every step
  * waits on what a page shows. The screenshots are taken from the SQLite run.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { request, startTestLobby, type TestLobby } from '../support/lobby-harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { TestLobby } from '../support/lobby-harness.js';
 import { STORE_KINDS } from '../support/test-stores.js';
-import { DESKTOP, PHONE, haveChromium, launchBrowser, newPage, repLogsIn, screenshot, waitingItem } from './browser-harness.js';
+import {
+  CONSOLE_PASSWORD,
+  DESKTOP,
+  PHONE,
+  consoleSuite,
+  customerAsks,
+  haveChromium,
+  screenshot,
+  setPageHidden,
+  waitingItem,
+} from './browser-harness.js';
 
-const PASSWORD = 'correct horse';
+const PASSWORD = CONSOLE_PASSWORD;
 const OFFER_TIMEOUT_SECONDS = 30;
 const OVERDUE_AFTER_SECONDS = 60;
 
@@ -46,22 +56,6 @@ const ROUTING_SITE = {
   issues: [{ code: 'printer', title: 'Printer trouble', team: 'helpdesk', priority: 0, showOnPortal: true }],
 };
 
-interface Customer {
-  name: string;
-  company?: string;
-  details?: string;
-}
-
-/** A customer asks for help through the portal's issue form (over HTTP: the portal has its own test). */
-async function customerAsks(t: TestLobby, customer: Customer): Promise<string> {
-  const res = await request(`${t.url}/api/portal/sessions`, {
-    method: 'POST',
-    json: { issueCode: 'printer', customerName: customer.name, customerCompany: customer.company, details: customer.details },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.sessionId as string;
-}
-
 function offerPrompt(page: Page) {
   return page.getByRole('alertdialog', { name: 'New session for you' });
 }
@@ -70,67 +64,19 @@ function repState(page: Page, text: string) {
   return page.getByTestId('rep-state').filter({ hasText: text });
 }
 
-/** Logs a rep in and waits until the server counts them available (their console connected). */
-async function repArrives(page: Page, t: TestLobby, login: string): Promise<void> {
-  await repLogsIn(page, t.url, login, PASSWORD);
-  await repState(page, 'Available').waitFor();
-}
-
-/** Makes the page look hidden (another app in front, screen locked) or shown again. */
-async function setPageHidden(page: Page, hidden: boolean): Promise<void> {
-  await page.evaluate((isHidden) => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (isHidden ? 'hidden' : 'visible') });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, hidden);
-}
-
 async function focusedRole(page: Page): Promise<string | null> {
   return page.evaluate(() => document.activeElement?.getAttribute('role') ?? null);
 }
 
 describe.skipIf(!haveChromium)('automatic routing in the rep console', () => {
-  let browser: Browser;
-  const open: { close(): Promise<void> }[] = [];
-  /** Uncaught errors in the pages: a blocked sound or a lost race must never throw. */
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    // Pages first (their consoles disconnect), then the server they talked to.
-    for (const item of open.splice(0).reverse()) await item.close();
-    expect(pageErrors.splice(0)).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const suite = consoleSuite();
 
   describe.each(STORE_KINDS)('on %s', (kind) => {
     const shots = kind === 'sqlite';
 
-    async function lobby(): Promise<TestLobby> {
-      const t = await startTestLobby(kind, ROUTING_SITE);
-      open.push(t);
-      // Server times near the browser's, so that "waiting 3 s" reads as it would in production.
-      t.clock.set(Date.now());
-      return t;
-    }
-
-    /**
-     * A rep's phone, logged in. `fakeClock` lets the test move the page's clock as it moves
-     * the server's; otherwise the page's time flows as usual.
-     */
-    async function rep(t: TestLobby, login: string, options: { fakeClock?: boolean } = {}) {
-      const r = await newPage(browser);
-      open.push(r.context);
-      r.page.on('pageerror', (err) => pageErrors.push(`${login}: ${err.message}`));
-      if (options.fakeClock) await r.page.clock.install();
-      await repArrives(r.page, t, login);
-      return r;
-    }
+    const lobby = (): Promise<TestLobby> => suite.lobby(kind, ROUTING_SITE);
+    /** A rep's phone, logged in; `fakeClock` lets the test move the page's clock with the server's. */
+    const rep = (t: TestLobby, login: string, options: { fakeClock?: boolean } = {}) => suite.rep(t, login, options);
 
     it('E4–E6: the first rep rejects, the next rep is offered at once and accepts', { timeout: 90_000 }, async () => {
       const t = await lobby();
@@ -139,7 +85,7 @@ describe.skipIf(!haveChromium)('automatic routing in the rep console', () => {
       t.clock.advance(1_000);
       const bob = await rep(t, 'bob');
 
-      await customerAsks(t, { name: 'Casey Customer', company: 'Acme Ltd', details: 'The printer on floor 2 prints only blank pages.' });
+      await customerAsks(t.url, { name: 'Casey Customer', company: 'Acme Ltd', details: 'The printer on floor 2 prints only blank pages.' });
 
       // Ann gets the offer: the customer's details, the queue and a countdown.
       const annOffer = offerPrompt(ann.page);
@@ -200,7 +146,7 @@ describe.skipIf(!haveChromium)('automatic routing in the rep console', () => {
       expect(await away.isChecked()).toBe(true);
 
       // Although Ann connected first, the session is offered to Bob.
-      await customerAsks(t, { name: 'Dana Doe', details: 'Paper jam.' });
+      await customerAsks(t.url, { name: 'Dana Doe', details: 'Paper jam.' });
       await offerPrompt(bob.page).waitFor();
       await waitingItem(ann.page, 'Dana Doe').waitFor();
       expect(await offerPrompt(ann.page).count()).toBe(0);
@@ -241,7 +187,7 @@ describe.skipIf(!haveChromium)('automatic routing in the rep console', () => {
       const t = await lobby();
       const ann = await rep(t, 'ann', { fakeClock: true });
 
-      await customerAsks(t, { name: 'Erin Early', company: 'Globex', details: 'Toner light blinks.' });
+      await customerAsks(t.url, { name: 'Erin Early', company: 'Globex', details: 'Toner light blinks.' });
       const offer = offerPrompt(ann.page);
       await offer.waitFor();
 
