@@ -140,8 +140,39 @@ export function applySiteConfig(
  */
 export async function importSiteConfig(store: Store, input: unknown, now: number): Promise<ImportSummary> {
   const prepared = await prepareSiteConfig(store, input);
-  const summary = await store.routingTransaction((tx) => applySiteConfig(tx, prepared, now));
+  const summary = await store.routingTransaction(async (tx) => {
+    await refuseClosingBusyGeneralQueue(tx, prepared.config);
+    return applySiteConfig(tx, prepared, now);
+  });
   return { ...summary, warnings: prepared.warnings };
+}
+
+/**
+ * Q3: the admin API moves the sessions waiting in a general queue it switches off to the
+ * fallback queue (src/engine/admin-general-queue.ts, with events for the consoles). This
+ * import runs outside the engine (the CLI), so it refuses instead of leaving them where
+ * nobody sees them.
+ */
+async function refuseClosingBusyGeneralQueue(tx: Db, c: NormalizedSiteConfig): Promise<void> {
+  if (c.site.generalQueueEnabled) return;
+  const row = await tx.selectFrom('site_settings').select('value').where('key', '=', SITE_SETTINGS_KEY).executeTakeFirst();
+  const wasEnabled = (row ? (JSON.parse(row.value) as Partial<SiteSettings>).generalQueueEnabled : undefined) ?? true;
+  if (!wasEnabled) return;
+  const waiting = await tx
+    .selectFrom('sessions')
+    .select('id')
+    .where('state', '=', 'waiting')
+    .where('queue_id', '=', GENERAL_QUEUE_ID)
+    .execute();
+  if (waiting.length === 0) return;
+  throw new ConfigError([
+    {
+      path: 'site.generalQueueEnabled',
+      message:
+        `${waiting.length} session(s) are waiting in the general queue: switch it off in the admin pages or import through the admin API ` +
+        '(which move them to the fallback queue), or handle them first',
+    },
+  ]);
 }
 
 function queueRow(id: string, kind: string, teamId: string | null, userId: string | null, q: QueueEntry, overflowId: string | null): QueueTable {

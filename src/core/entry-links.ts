@@ -34,6 +34,29 @@ export function linkStatus(link: { expires_at: number | null; revoked_at: number
   return 'active';
 }
 
+export const LINK_NAME_MAX = 100;
+
+/** A link's name, trimmed: what admins and reps see in lists, and customers on the start page. */
+export function linkName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '' || [...trimmed].length > LINK_NAME_MAX) {
+    throw new LobbyError('invalid_input', `A name of 1 to ${LINK_NAME_MAX} characters is needed.`, 'name');
+  }
+  return trimmed;
+}
+
+/**
+ * The expiry an edit sets: a lifetime counted from now, or null for "never" — click-to-chat
+ * links only, since a support button always has a lifetime (C4).
+ */
+export function editedLinkExpiry(kind: EntryLinkKind, requested: number | null, now: number): number | null {
+  if (requested === null) {
+    if (kind === 'button') throw new LobbyError('invalid_input', 'A support button always has a lifetime (1 minute to 365 days).', 'expiresInMinutes');
+    return null;
+  }
+  return now + (linkLifetimeMinutes(kind, requested) ?? 0) * 60_000;
+}
+
 export interface LinkActor {
   repId: string;
   isAdmin: boolean;
@@ -43,6 +66,13 @@ export interface LinkTargetRequest {
   repId?: string | undefined;
   teamId?: string | undefined;
   issueCode?: string | undefined;
+  /** Click-to-chat only: the general queue, said explicitly (an edit that names nothing keeps the target). */
+  general?: boolean | undefined;
+}
+
+/** Whether a request names a target at all; an edit that does replaces the target whole. */
+export function namesTarget(request: LinkTargetRequest): boolean {
+  return request.repId !== undefined || request.teamId !== undefined || request.issueCode !== undefined || request.general === true;
 }
 
 export interface LinkTargetPlan {
@@ -61,12 +91,19 @@ export interface LinkTargetPlan {
 export function planLinkTarget(kind: EntryLinkKind, actor: LinkActor, request: LinkTargetRequest): LinkTargetPlan {
   const { repId, teamId } = request;
   const issueCode = request.issueCode ?? null;
+  const general = request.general === true;
   if (repId !== undefined && teamId !== undefined) {
     throw new LobbyError('invalid_input', 'Choose a rep or a team, not both.', 'teamId');
   }
+  if (general && (repId !== undefined || teamId !== undefined || issueCode !== null)) {
+    throw new LobbyError('invalid_input', 'The general queue is a target of its own: name no rep, team or issue with it.', 'general');
+  }
+  if (general && kind === 'button') {
+    throw new LobbyError('invalid_input', 'A support button needs a rep, a team or an issue.', 'general');
+  }
   if (!actor.isAdmin) {
-    if (teamId !== undefined || (repId !== undefined && repId !== actor.repId)) {
-      throw new LobbyError('forbidden', 'Only admins can make links for other reps or for teams.');
+    if (teamId !== undefined || general || (repId !== undefined && repId !== actor.repId)) {
+      throw new LobbyError('forbidden', 'Only admins can make links for other reps, for teams or for the general queue.');
     }
     return { targetKind: 'rep', targetId: actor.repId, issueCode };
   }

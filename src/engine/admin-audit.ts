@@ -9,7 +9,12 @@ import type { Db } from '../store/store.js';
 import type { AuditLogRow } from '../store/schema.js';
 import type { CommandContext } from './command-runner.js';
 
-export type AuditEntity = 'site' | 'queue' | 'policy' | 'user' | 'team' | 'skill' | 'issue';
+/**
+ * Configuration entities, plus what admin pages change outside the configuration file:
+ * support buttons and click-to-chat links, and sessions a change moved (the general queue
+ * switched off, admin-general-queue.ts).
+ */
+export type AuditEntity = 'site' | 'queue' | 'policy' | 'user' | 'team' | 'skill' | 'issue' | 'support-button' | 'chat-link' | 'session';
 
 export interface EntityChange {
   entity: AuditEntity;

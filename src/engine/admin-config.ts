@@ -8,8 +8,9 @@
  *    API and the YAML file obey exactly the same rules;
  * 3. hands on the work of reps the change disables (F1–F5), then writes the configuration
  *    with the importer's own writer (applySiteConfig);
- * 4. records one audit row per changed entity, and a `config.changed` event;
- * 5. reconciles live routing with the new rules and runs Equilibrium.
+ * 4. moves the sessions waiting in a general queue it switched off (admin-general-queue.ts);
+ * 5. records one audit row per changed entity (and moved session), and a `config.changed` event;
+ * 6. reconciles live routing with the new rules and runs Equilibrium.
  *
  * Anything refused throws before commit, so a refused change changes nothing (X3).
  */
@@ -20,6 +21,7 @@ import { ConfigError, applySiteConfig, type ImportSummary } from '../config/impo
 import type { ConfigIssue, NormalizedSiteConfig } from '../config/site-config.js';
 import { validateSiteConfig } from '../config/validate-config.js';
 import { diffConfigs, writeAudit, type AdminActor, type EntityChange } from './admin-audit.js';
+import { closeGeneralQueue } from './admin-general-queue.js';
 import { reconcileAfterChange, removeRep, repStates } from './admin-reconcile.js';
 import type { CommandContext } from './command-runner.js';
 
@@ -47,6 +49,8 @@ export interface ConfigChangeResult {
   /** Accepted, but worth telling the admin, and new with this change: an overflow cycle (W3), no admin left, … */
   warnings: ConfigIssue[];
   summary: Omit<ImportSummary, 'warnings'> | null;
+  /** Sessions the change moved out of the general queue it switched off (Q3, C7), and where to. */
+  moved: { sessionIds: string[]; toQueue: string } | null;
 }
 
 /**
@@ -84,7 +88,7 @@ export async function applyConfigChange(ctx: CommandContext, actor: AdminActor, 
   // Plain passwords only come with a whole file; siteConfigFile leaves them out of edits.
   const config = change.wholeFile ? edited.config : validated.config;
   if (JSON.stringify(siteConfigFile(config)) === JSON.stringify(siteConfigFile(before)) && !change.wholeFile) {
-    return { changeId: null, config: before, changes: [], warnings: validated.warnings, summary: null };
+    return { changeId: null, config: before, changes: [], warnings: validated.warnings, summary: null, moved: null };
   }
 
   const statesBefore = await repStates(ctx);
@@ -103,8 +107,10 @@ export async function applyConfigChange(ctx: CommandContext, actor: AdminActor, 
 
   // What is now in force, read back: the importer disables users a file leaves out, etc.
   const after = await readSiteConfigIn(ctx.tx);
-  const changes = diffConfigs(before, after);
   const changeId = ctx.ids.id();
+  // Q3, C7: sessions waiting in a general queue just switched off go to the fallback queue.
+  const moved = await closeGeneralQueue(ctx, actor, changeId, before, after, change.wholeFile === true);
+  const changes = [...diffConfigs(before, after), ...(moved?.changes ?? [])];
   await writeAudit(ctx, actor, change.action, changeId, changes);
   if (changes.length > 0) {
     await ctx.emit({
@@ -120,5 +126,12 @@ export async function applyConfigChange(ctx: CommandContext, actor: AdminActor, 
   const known = new Set(was.ok ? was.warnings.map((w) => w.message) : []);
   const now = validateSiteConfig(siteConfigFile(after));
   const warnings = (now.ok ? now.warnings : validated.warnings).filter((w) => !known.has(w.message));
-  return { changeId: changes.length > 0 ? changeId : null, config: after, changes, warnings, summary };
+  return {
+    changeId: changes.length > 0 ? changeId : null,
+    config: after,
+    changes,
+    warnings,
+    summary,
+    moved: moved === null ? null : { sessionIds: moved.sessionIds, toQueue: moved.toQueue },
+  };
 }

@@ -32,8 +32,8 @@ import { waitingRuleDue } from './waiting-rule-commands.js';
 import { getNext, transferSession, type TransferActor } from './queue-commands.js';
 import { repLost } from './fallback-commands.js';
 import { acceptInvitation, inviteToSession, leaveSession, withdrawInvitation } from './invitation-commands.js';
-import type { LinkActor, EntryLinkKind } from '../core/entry-links.js';
-import { createEntryLink, revokeEntryLink, type NewEntryLink } from './entry-link-commands.js';
+import type { EntryLinkKind } from '../core/entry-links.js';
+import { createEntryLink, revokeEntryLink, updateEntryLink, type EntryLinkEdit, type LinkEditor, type NewEntryLink } from './entry-link-commands.js';
 import { setListedOnRepList, startFromLink, startFromRepList } from './customer-entry-commands.js';
 import { CobrowseRelay } from './cobrowse-relay.js';
 import {
@@ -225,11 +225,15 @@ export class Engine {
     return this.runner.run((ctx) => startFromLink(ctx, kind, token, customer));
   }
 
-  createEntryLink(actor: LinkActor, input: NewEntryLink) {
+  createEntryLink(actor: LinkEditor, input: NewEntryLink) {
     return this.runner.run((ctx) => createEntryLink(ctx, actor, input));
   }
 
-  revokeEntryLink(actor: LinkActor, kind: EntryLinkKind, id: string) {
+  updateEntryLink(actor: LinkEditor, kind: EntryLinkKind, id: string, edit: EntryLinkEdit) {
+    return this.runner.run((ctx) => updateEntryLink(ctx, actor, kind, id, edit));
+  }
+
+  revokeEntryLink(actor: LinkEditor, kind: EntryLinkKind, id: string) {
     return this.runner.run((ctx) => revokeEntryLink(ctx, actor, kind, id));
   }
 

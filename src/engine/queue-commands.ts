@@ -2,7 +2,7 @@
 import { LobbyError } from '../core/errors.js';
 import { compareQueueOrder } from '../core/queue-order.js';
 import { GENERAL_QUEUE_ID, personalQueueId } from '../core/site-settings.js';
-import { findQueue, policyOf } from '../store/queries/directory.js';
+import { findQueue, policyOf, siteSettings } from '../store/queries/directory.js';
 import { participantsOf, waitingInQueues } from '../store/queries/sessions.js';
 import type { CommandContext } from './command-runner.js';
 import { runEquilibrium } from './equilibrium-run.js';
@@ -44,6 +44,10 @@ export async function transferSession(ctx: CommandContext, actor: TransferActor,
   const target = await findQueue(ctx.tx, targetQueueId);
   if (!target) throw new LobbyError('not_found', 'That transfer target does not exist.', 'queueId');
   if (target.id === session.queue_id) throw new LobbyError('invalid_input', 'The session is already in that queue.', 'queueId');
+  // Q3, Q6: nobody sees a switched-off general queue, so a session moved there would wait unseen.
+  if (target.kind === 'general' && !(await siteSettings(ctx.tx)).generalQueueEnabled) {
+    throw new LobbyError('conflict', 'The general queue is switched off: choose another queue.', 'queueId');
+  }
   if (actor.kind === 'rep') {
     await checkTransferAllowed(ctx, actor.repId, session, target);
   }

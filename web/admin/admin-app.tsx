@@ -5,6 +5,7 @@ import type { AdminClient } from './admin-client.js';
 import { useAdminData } from './admin-data.js';
 import { AuditPage } from './audit-page.js';
 import { ConfigFilePage } from './config-file-page.js';
+import { EntryLinksPage } from './entry-links-page.js';
 import { IssuesPage } from './issues-page.js';
 import { PoliciesPage } from './policies-page.js';
 import { SignIn } from './sign-in.js';
@@ -19,6 +20,8 @@ const PAGES = [
   { id: 'teams', label: 'Teams & embassies' },
   { id: 'skills', label: 'Skills' },
   { id: 'issues', label: 'Issues' },
+  { id: 'buttons', label: 'Support buttons' },
+  { id: 'chat-links', label: 'Click-to-chat' },
   { id: 'site', label: 'Site settings' },
   { id: 'audit', label: 'Audit log' },
   { id: 'file', label: 'YAML file' },
@@ -114,6 +117,8 @@ function AdminShell({ user, client, onLogout }: { user: User; client: AdminClien
           <SkillsPage {...props} config={data.config} />
         ) : page === 'issues' ? (
           <IssuesPage {...props} config={data.config} />
+        ) : page === 'buttons' || page === 'chat-links' ? (
+          <EntryLinksPage key={page} {...props} config={data.config} kind={page === 'buttons' ? 'button' : 'chat'} />
         ) : page === 'site' ? (
           <SitePage {...props} config={data.config} />
         ) : page === 'audit' ? (

@@ -25,6 +25,43 @@ export interface SiteSettings {
   maxWaitSeconds: number;
   allowedOrigins: string[];
   customerNotice: string;
+  /** Browser sharing in click-to-chat sessions (docs/cobrowse.md). */
+  cobrowseEnabled: boolean;
+  cobrowseMaskSelector: string;
+  cobrowseBudgetMegabytes: number;
+  cobrowseStoreRecordings: boolean;
+  cobrowseRetentionDays: number;
+}
+
+/** GET /api/admin/site: the settings, and how many sessions wait in the general queue now. */
+export interface SiteReply {
+  site: SiteSettings;
+  generalQueueWaiting: number;
+}
+
+/** PATCH /api/admin/site: sessions moved out of the general queue it switched off (Q3, C7). */
+export interface SiteChangeResult extends ChangeResult {
+  site: SiteSettings;
+  moved: { sessionIds: string[]; toQueue: string } | null;
+}
+
+export type EntryLinkKind = 'button' | 'chat';
+
+/** A support button (C4) or click-to-chat link (C5), as /api/support-buttons and /api/chat-links answer. */
+export interface EntryLink {
+  id: string;
+  kind: EntryLinkKind;
+  name: string;
+  status: 'active' | 'expired' | 'revoked';
+  target: { kind: 'rep' | 'team' | 'issue' | 'general'; id: string | null; name: string | null };
+  issue: { code: string; title: string } | null;
+  url: string;
+  /** Click-to-chat: the script tag a web site embeds. */
+  snippet: string | null;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
 }
 
 export type Policy = { id: string; name: string } & Record<string, number | boolean | string>;

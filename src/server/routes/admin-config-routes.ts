@@ -11,12 +11,14 @@ import { ConfigError, prepareSiteConfig } from '../../config/import-config.js';
 import { formatIssue, type NormalizedSiteConfig } from '../../config/site-config.js';
 import { listAudit } from '../../engine/admin-audit.js';
 import { applyConfigChange } from '../../engine/admin-config.js';
+import { generalQueueWaitingCount } from '../../engine/admin-general-queue.js';
 import { adminConfigView, overflowCycleOf } from '../../engine/admin-views.js';
 import type { Engine } from '../../engine/engine.js';
 import { actorOf, requireAdmin } from './admin-auth.js';
 import {
   AuditEntryView,
   ConfigErrorReply,
+  GeneralQueueMoveView,
   ImportBody,
   QueuePatchBody,
   QueueView,
@@ -69,6 +71,7 @@ export async function adminConfigRoutes(app: FastifyInstance, opts: { engine: En
         response: {
           200: Type.Object({
             ...changeFields,
+            moved: GeneralQueueMoveView,
             summary: Type.Object({
               policies: Type.Integer(),
               users: Type.Integer(),
@@ -91,7 +94,7 @@ export async function adminConfigRoutes(app: FastifyInstance, opts: { engine: En
         const result = await engine.runAdmin((ctx) =>
           applyConfigChange(ctx, actorOf(request), { action: 'config.import', edit: () => ({ config: prepared.config, path: null }), wholeFile: true, hashes: prepared.hashes }),
         );
-        return { changeId: result.changeId, changes: result.changes, warnings: prepared.warnings, summary: result.summary! };
+        return { changeId: result.changeId, changes: result.changes, warnings: prepared.warnings, moved: result.moved, summary: result.summary! };
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         const first = err.errors[0];
@@ -103,24 +106,36 @@ export async function adminConfigRoutes(app: FastifyInstance, opts: { engine: En
     },
   );
 
-  r.get('/api/admin/site', { schema: { tags, summary: 'Site settings', response: { 200: Type.Object({ site: SiteView }), ...adminErrors } } }, async () => ({
-    site: (await readSiteConfig(engine.store)).site,
-  }));
+  r.get(
+    '/api/admin/site',
+    {
+      schema: {
+        tags,
+        summary: 'Site settings, and how many sessions wait in the general queue (they move to the fallback queue if it is switched off)',
+        response: { 200: Type.Object({ site: SiteView, generalQueueWaiting: Type.Integer() }), ...adminErrors },
+      },
+    },
+    async () => {
+      const [config, generalQueueWaiting] = await Promise.all([readSiteConfig(engine.store), generalQueueWaitingCount(engine.store.db)]);
+      return { site: config.site, generalQueueWaiting };
+    },
+  );
 
   r.patch(
     '/api/admin/site',
     {
       schema: {
         tags,
-        summary: 'Change site settings: general queue on/off (Q3), fallback queue and rules (F2–F4), grace periods (A1), maximum overflow moves (W3), …',
+        summary:
+          'Change site settings: general queue on/off (Q3; switching it off moves its waiting sessions to the fallback queue, C7), fallback queue and rules (F2–F4), grace periods (A1), maximum overflow moves (W3), browser sharing, …',
         body: SitePatchBody,
-        response: { 200: Type.Object({ site: SiteView, ...changeFields }), ...adminErrors },
+        response: { 200: Type.Object({ site: SiteView, moved: GeneralQueueMoveView, ...changeFields }), ...adminErrors },
       },
     },
     async (request) => {
       const { fallbackQueue, ...rest } = request.body;
       const result = await change(request, 'site.update', (c) => updateSite(c, { ...rest, ...(fallbackQueue !== undefined ? { fallbackQueue } : {}) }));
-      return { site: result.config.site, changeId: result.changeId, changes: result.changes, warnings: result.warnings };
+      return { site: result.config.site, moved: result.moved, changeId: result.changeId, changes: result.changes, warnings: result.warnings };
     },
   );
 

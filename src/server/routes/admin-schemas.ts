@@ -147,7 +147,16 @@ export const SiteView = Type.Object({
   maxWaitSeconds: Type.Integer(),
   allowedOrigins: Type.Array(Type.String()),
   customerNotice: Type.String(),
+  // Browser sharing in click-to-chat sessions (docs/cobrowse.md).
+  cobrowseEnabled: Type.Boolean(),
+  cobrowseMaskSelector: Type.String(),
+  cobrowseBudgetMegabytes: Type.Integer(),
+  cobrowseStoreRecordings: Type.Boolean(),
+  cobrowseRetentionDays: Type.Integer(),
 });
+
+/** Q3, C7: sessions a change moved out of the general queue it switched off, and where to (a queue as the configuration names it). */
+export const GeneralQueueMoveView = Nullable(Type.Object({ sessionIds: Type.Array(Type.String()), toQueue: Type.String() }));
 
 export const ConfigIssueView = Type.Object({
   path: Type.String(),

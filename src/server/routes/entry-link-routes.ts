@@ -1,13 +1,14 @@
 /**
- * Making, listing and revoking support buttons (C4) and click-to-chat links (C5): admins
- * for any rep, team or issue; other reps for their own personal queue. One set of routes
- * serves both kinds, under /api/support-buttons and /api/chat-links.
+ * Making, listing, changing and revoking support buttons (C4) and click-to-chat links (C5):
+ * admins for any rep, team or issue; other reps for their own personal queue. One set of
+ * routes serves both kinds, under /api/support-buttons and /api/chat-links. Every change is
+ * audited (docs/admin.md).
  */
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { EntryLinkKind, LinkActor } from '../../core/entry-links.js';
+import type { EntryLinkKind } from '../../core/entry-links.js';
 import type { Engine } from '../../engine/engine.js';
-import { mayManageLink } from '../../engine/entry-link-commands.js';
+import { mayManageLink, type LinkEditor } from '../../engine/entry-link-commands.js';
 import { entryLinkViews } from '../../engine/entry-link-views.js';
 import { listEntryLinks } from '../../store/queries/entry-links.js';
 import { repOf, requireRep } from '../auth.js';
@@ -33,25 +34,43 @@ export const EntryLinkView = Type.Object(
   { $id: 'EntryLinkView' },
 );
 
+const targetFields = {
+  repId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  teamId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  issueCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  general: Type.Optional(Type.Literal(true, { description: 'click-to-chat links (admins): the general queue, or the fallback queue while it is off (C7)' })),
+};
+
 const NewLinkBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
-    repId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    teamId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    issueCode: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    ...targetFields,
     /** Buttons: default 7 days; chat links: none (never expires). 1 minute to 365 days. */
     expiresInMinutes: Type.Optional(Type.Integer()),
   },
   { additionalProperties: false },
 );
 
+const LinkEditBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    ...targetFields,
+    expiresInMinutes: Type.Optional(
+      Type.Union([Type.Integer(), Type.Null()], { description: 'a new lifetime from now, 1 minute to 365 days; null = never expires (click-to-chat links only)' }),
+    ),
+  },
+  { additionalProperties: false, description: 'Fields left out stay as they are; any of repId, teamId, issueCode, general replaces the target whole' },
+);
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+
 export function publicBase(publicUrl: string | undefined, request: FastifyRequest): string {
   return (publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
 }
 
-function actorOf(request: FastifyRequest): LinkActor {
+function actorOf(request: FastifyRequest): LinkEditor {
   const { user } = repOf(request);
-  return { repId: user.id, isAdmin: user.is_admin === 1 };
+  return { repId: user.id, login: user.login, isAdmin: user.is_admin === 1 };
 }
 
 interface Options {
@@ -108,13 +127,31 @@ async function entryLinkAdminRoutes(app: FastifyInstance, opts: Options): Promis
     },
   );
 
+  r.patch(
+    `${path}/:id`,
+    {
+      schema: {
+        tags,
+        summary: `Rename a ${what}, aim it elsewhere or give it a new lifetime; its address stays the same (revoked links cannot be changed)`,
+        params: IdParams,
+        body: LinkEditBody,
+        response: { 200: Type.Object({ [single]: Type.Ref(EntryLinkView) }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const row = await engine.updateEntryLink(actorOf(request), kind, request.params.id, request.body);
+      const [view] = await views(request, [row]);
+      return { [single]: view! };
+    },
+  );
+
   r.delete(
     `${path}/:id`,
     {
       schema: {
         tags,
         summary: `Revoke a ${what}: following it shows "this link has expired" from now on`,
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) }),
+        params: IdParams,
         response: { 200: Type.Object({ [single]: Type.Ref(EntryLinkView) }), ...errorResponses },
       },
     },
