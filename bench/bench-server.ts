@@ -5,6 +5,8 @@
  * {location, site options}; talks to its parent over the IPC channel:
  *
  *   parent → child  {type:'raw', seconds}   raw single-row insert transactions on the same store
+ *                   {type:'profile', start?, file?}  start a CPU profile, or stop it and write
+ *                                           it to `file` (one phase's profile, LOBBY_BENCH_PROFILE)
  *                   {type:'stats', reset?}  commands run, RSS, peak RSS, CPU time, event-loop
  *                                           delay and GC pauses since the last reset
  *                   {type:'stop'}           close and exit
@@ -12,6 +14,8 @@
  *
  * It listens on 127.0.0.1 only, on a port the OS picks, and exits when its parent goes.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { importSiteConfig } from '../src/config/import-config.js';
 import { startLobby, type RunningLobby } from '../src/main.js';
@@ -25,7 +29,29 @@ interface Start {
   site: BenchSiteOptions;
 }
 
-type Message = { type: 'raw'; seconds: number } | { type: 'stats'; reset?: boolean } | { type: 'stop' };
+type Message =
+  | { type: 'raw'; seconds: number }
+  | { type: 'stats'; reset?: boolean }
+  | { type: 'profile'; start?: boolean; file?: string }
+  | { type: 'stop' };
+
+/** One phase's CPU profile, through the inspector (the whole run's is `--cpu-prof`). */
+let profiler: Session | null = null;
+async function profile(m: { start?: boolean; file?: string }): Promise<void> {
+  if (m.start) {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
+    await profiler.post('Profiler.start');
+    return;
+  }
+  if (profiler === null) return;
+  const { profile: taken } = await profiler.post('Profiler.stop');
+  profiler.disconnect();
+  profiler = null;
+  if (m.file) writeFileSync(m.file, JSON.stringify(taken));
+}
 
 function send(message: Record<string, unknown>): void {
   process.send?.(message);
@@ -94,6 +120,9 @@ async function main(): Promise<void> {
           gcMaxMs = 0;
           gcTotalMs = 0;
         }
+      } else if (m.type === 'profile') {
+        await profile(m);
+        send({ type: 'profile' });
       } else if (m.type === 'stop') {
         await lobby.close();
         send({ type: 'stopped' });

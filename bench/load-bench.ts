@@ -15,6 +15,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -248,7 +249,14 @@ export async function loadBench(kind: StoreKind, options: LoadOptions): Promise<
     const before = await server.stats(true);
     others = new Interference(before);
     const clientCpu0 = process.cpuUsage();
+    const profileDir = process.env.LOBBY_BENCH_PROFILE;
+    if (profileDir) await server.ask({ type: 'profile', start: true }, 'profile');
     const tp = await throughputPhase(base, reps, options);
+    if (profileDir) {
+      const file = join(profileDir, `throughput-${kind}-${Date.now()}.cpuprofile`);
+      await server.ask({ type: 'profile', file }, 'profile');
+      log(`  CPU profile of the server in this phase: ${file}`);
+    }
     const clientCpu = process.cpuUsage(clientCpu0);
     const after = await server.stats();
     const commandsPerSec = ((after.commands - before.commands) * 1000) / (after.wallMs - before.wallMs);

@@ -5,6 +5,8 @@
  *   npx tsx bench/profile-summary.ts /tmp/lobby-prof/<file>.cpuprofile
  *
  * Self time per sample is put in one bucket by the function and file it was taken in.
+ * `--top=N` also lists the N functions with the most self time, and the N with the most
+ * total time (self and callees; synchronous stacks only: an await ends a stack).
  */
 import { readFileSync } from 'node:fs';
 
@@ -22,7 +24,9 @@ interface Profile {
 
 const BUCKETS: [string, (fn: string, url: string) => boolean][] = [
   ['idle', (fn) => fn === '(idle)'],
-  ['SQLite (native statements, commit and fsync)', (fn, url) => url.includes('sqlite-driver') && fn === 'executeQuery'],
+  // --cpu-prof puts the native calls in the driver's frame; the inspector's phase profiles
+  // (LOBBY_BENCH_PROFILE) name better-sqlite3's native methods.
+  ['SQLite (native statements; with --cpu-prof also commit and fsync)', (fn, url) => (url.includes('sqlite-driver') && fn === 'executeQuery') || (url === '' && (fn === 'run' || fn === 'all' || fn === 'get'))],
   ['SQLite statement preparation', (fn, url) => fn === 'prepare' && (url.includes('sqlite-store') || url.includes('better-sqlite3'))],
   ['socket writes (WebSocket frames, HTTP replies)', (fn, url) => fn === 'writev' || fn === 'writeUtf8String' || fn === 'writeBuffer' || url.includes('stream_base_commons')],
   ['garbage collection', (fn) => fn === '(garbage collector)'],
@@ -35,8 +39,21 @@ const BUCKETS: [string, (fn: string, url: string) => boolean][] = [
   ['routes and schemas (src/server)', (_fn, url) => url.includes('/src/server/')],
 ];
 
+const SQLITE = BUCKETS[1]![0];
+const COMMIT = 'SQLite BEGIN and COMMIT (the commit writes the WAL and fsyncs)';
+
 export function summarize(profile: Profile): { bucket: string; ms: number; percent: number }[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // The store's own BEGIN and COMMIT are raw statements run from sqlite-store.ts.
+  const isCommit = (node: ProfileNode): boolean => {
+    for (let cur = byId.get(parent.get(node.id) ?? -1), depth = 0; cur && depth < 12; cur = byId.get(parent.get(cur.id) ?? -1), depth += 1) {
+      if (cur.callFrame.url.includes('sqlite-store')) return true;
+      if (cur.callFrame.url.includes('/src/engine/') || cur.callFrame.url.includes('/src/store/queries')) return false;
+    }
+    return false;
+  };
   const totals = new Map<string, number>();
   let all = 0;
   profile.samples.forEach((id, i) => {
@@ -44,7 +61,8 @@ export function summarize(profile: Profile): { bucket: string; ms: number; perce
     const node = byId.get(id);
     if (!node) return;
     const { functionName, url } = node.callFrame;
-    const bucket = BUCKETS.find(([, match]) => match(functionName, url))?.[0] ?? 'other (Node internals, pino, JSON, crypto…)';
+    let bucket = BUCKETS.find(([, match]) => match(functionName, url))?.[0] ?? 'other (Node internals, pino, JSON, crypto…)';
+    if (bucket === SQLITE && isCommit(node)) bucket = COMMIT;
     totals.set(bucket, (totals.get(bucket) ?? 0) + dt);
     all += dt;
   });
@@ -53,7 +71,46 @@ export function summarize(profile: Profile): { bucket: string; ms: number; perce
     .sort((a, b) => b.ms - a.ms);
 }
 
+/** Functions by self time and by total time (time on the stack, counted once per sample). */
+export function topFunctions(profile: Profile, n: number): { self: [string, number][]; total: [string, number][] } {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+  const name = (node: ProfileNode) => {
+    const url = node.callFrame.url.replace(/^.*node_modules\//, '').replace(/^.*\/main\//, '').replace(/^file:\/\//, '');
+    return `${node.callFrame.functionName || '(anonymous)'} ${url}`;
+  };
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  let all = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    const node = byId.get(id);
+    if (!node || node.callFrame.functionName === '(idle)') return;
+    all += dt;
+    self.set(name(node), (self.get(name(node)) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let cur: ProfileNode | undefined = node; cur; cur = byId.get(parent.get(cur.id) ?? -1)) {
+      const k = name(cur);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      total.set(k, (total.get(k) ?? 0) + dt);
+    }
+  });
+  const top = (m: Map<string, number>) =>
+    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]): [string, number] => [k, (100 * us) / all]);
+  return { self: top(self), total: top(total) };
+}
+
 const file = process.argv[2];
+const topArg = process.argv.find((a) => a.startsWith('--top='));
+if (file && topArg) {
+  const { self, total } = topFunctions(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(topArg.slice(6)));
+  console.log('\nself time, % of busy:');
+  for (const [k, p] of self) console.log(`${p.toFixed(1).padStart(6)}%  ${k}`);
+  console.log('\ntotal time (synchronous stacks), % of busy:');
+  for (const [k, p] of total) console.log(`${p.toFixed(1).padStart(6)}%  ${k}`);
+}
 if (file) {
   const rows = summarize(JSON.parse(readFileSync(file, 'utf8')) as Profile);
   const busy = rows.filter((r) => r.bucket !== 'idle').reduce((n, r) => n + r.ms, 0);

@@ -8,6 +8,9 @@
  *   npm run bench -- --quick       SQLite, shorter phases, under a minute; the last line is
  *                                  one JSON object with the headline figures
  *   npm run bench -- --store=sqlite|postgres   one store only
+ *   npm run bench -- --quick --load-only       the server under load only (no decision grid):
+ *                                  for comparing changes; with LOBBY_BENCH_PROFILE it also
+ *                                  writes the throughput phase's CPU profile
  *
  * Everything runs against 127.0.0.1, bounded in time and count, and stops by itself.
  */
@@ -23,6 +26,7 @@ import { round } from './stats.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const loadOnly = args.includes('--load-only');
 const storeArg = args.find((a) => a.startsWith('--store='))?.slice('--store='.length);
 const log = (line: string) => console.log(line);
 
@@ -81,8 +85,9 @@ const loadOptions: Omit<LoadOptions, 'log'> = quick
   : { reps: 1_000, teams: 50, rawSeconds: 5, fanoutEvents: 40, latencyRate: 100, latencySeconds: 30, holdMs: 3_000, throughputSeconds: 30, throughputCustomers: 64 };
 
 function figures(kind: StoreKind, load: LoadResult, grid: DecisionCell[]): StoreFigures {
-  const small = grid.find((c) => c.reps === 100 && c.waiting === 100)!;
-  const large = grid.find((c) => c.reps === 10_000 && c.waiting === 100_000)!;
+  const none = { decisionMs: NaN } as DecisionCell;
+  const small = grid.find((c) => c.reps === 100 && c.waiting === 100) ?? none;
+  const large = grid.find((c) => c.reps === 10_000 && c.waiting === 100_000) ?? none;
   return {
     store: kind,
     serverVersion: load.serverVersion,
@@ -133,7 +138,7 @@ async function main(): Promise<void> {
   const results: { kind: StoreKind; grid: DecisionCell[]; load: LoadResult; figures: StoreFigures }[] = [];
   for (const kind of kinds) {
     log(`\n== ${kind}: decision time against size (in process, ${quick ? 'corners only' : '3 × 3 grid'})`);
-    const grid = await decisionGrid(kind);
+    const grid = loadOnly ? [] : await decisionGrid(kind);
     log(`== ${kind}: server under load (${loadOptions.reps} reps in ${loadOptions.teams} teams)`);
     // PostgreSQL routes fewer sessions per second than the 100/s of the latency target: its
     // latency is also measured at a rate it keeps up with.
@@ -145,7 +150,7 @@ async function main(): Promise<void> {
     log(`${r.kind} (${r.figures.serverVersion}):`);
     for (const line of verdicts(r.figures)) log(line);
   }
-  if (!quick) {
+  if (!quick && !loadOnly) {
     mkdirSync('bench/results', { recursive: true });
     mkdirSync('docs/performance', { recursive: true });
     const subtitle = `median of ${200} commands that end a session and offer the rep the next one; in process\n${machine()}`;

@@ -4,6 +4,12 @@ import { appendEvent, type LobbyEvent, type NewEvent } from '../store/queries/ev
 import type { Clock } from './clock.js';
 import type { EventFeed } from './event-bus.js';
 import type { Ids } from './ids.js';
+import { prepared } from '../store/queries/prepared.js';
+
+const insertTimer = prepared((db: Db, id: string, kind: string, ref: string, dueAt: number) =>
+  db.insertInto('timers').values({ id, kind, ref, due_at: dueAt }),
+);
+const deleteTimers = prepared((db: Db, kind: string, ref: string) => db.deleteFrom('timers').where('kind', '=', kind).where('ref', '=', ref));
 
 /** What a command sees: its transaction, the time it runs at, and ways to record effects. */
 export interface CommandContext {
@@ -52,11 +58,11 @@ export class CommandRunner {
           return stored;
         },
         async armTimer(kind, ref, dueAt) {
-          await tx.insertInto('timers').values({ id: ids.id(), kind, ref, due_at: dueAt }).execute();
+          await insertTimer.execute(tx, ids.id(), kind, ref, dueAt);
           earliestTimer = Math.min(earliestTimer, dueAt);
         },
         async cancelTimers(kind, ref) {
-          await tx.deleteFrom('timers').where('kind', '=', kind).where('ref', '=', ref).execute();
+          await deleteTimers.execute(tx, kind, ref);
         },
       };
       const result = await work(ctx);

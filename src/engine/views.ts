@@ -6,6 +6,9 @@ import { participantsOf, queuePosition } from '../store/queries/sessions.js';
 import { sessionEvents } from '../store/queries/events.js';
 import { siteSettings } from '../store/queries/directory.js';
 import { estimatedWaitFor } from './wait-estimate.js';
+import { PreparedList } from '../store/queries/prepared.js';
+
+const issuesById = new PreparedList((db: Db, ids: readonly string[]) => db.selectFrom('issues').select(['id', 'code', 'title']).where('id', 'in', ids));
 
 export interface SessionView {
   id: string;
@@ -47,9 +50,7 @@ export async function sessionViews(db: Db, rows: SessionRow[]): Promise<SessionV
   const [queues, owners, issues] = await Promise.all([
     queueInfos(db, queueIds),
     userNames(db, ownerIds),
-    issueIds.length
-      ? db.selectFrom('issues').select(['id', 'code', 'title']).where('id', 'in', issueIds).execute()
-      : Promise.resolve([]),
+    issueIds.length ? issuesById.all(db, issueIds) : Promise.resolve([]),
   ]);
   const issueById = new Map(issues.map((i) => [i.id, { code: i.code, title: i.title }]));
   return rows.map((r) => ({
@@ -75,6 +76,28 @@ export async function sessionViews(db: Db, rows: SessionRow[]): Promise<SessionV
     endedAt: r.ended_at,
     endReason: r.end_reason,
   }));
+}
+
+/** S1: what the rep offered an invitation sees of it: who invites, and through which queue. */
+export interface OfferInvitationView {
+  id: string;
+  inviterId: string;
+  inviterName: string;
+  queueId: string;
+  queueName: string;
+}
+
+export async function offerInvitationView(db: Db, invitationId: string): Promise<OfferInvitationView | null> {
+  const row = await db.selectFrom('invitations').select(['id', 'inviter_id', 'queue_id']).where('id', '=', invitationId).executeTakeFirst();
+  if (!row) return null;
+  const [names, queues] = await Promise.all([userNames(db, [row.inviter_id]), queueInfos(db, [row.queue_id])]);
+  return {
+    id: row.id,
+    inviterId: row.inviter_id,
+    inviterName: names.get(row.inviter_id) ?? row.inviter_id,
+    queueId: row.queue_id,
+    queueName: queues.get(row.queue_id)?.name ?? row.queue_id,
+  };
 }
 
 export async function chatMessages(db: Db, sessionId: string): Promise<Message[]> {

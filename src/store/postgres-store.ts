@@ -56,18 +56,42 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   const schema = current.rows[0]?.schema ?? 'public';
   await migrateToLatest(db, 'postgres', schema);
   const scope = siteScope(schema);
+  // Both are made here from a number and a hex digest: safe to write into the SQL text.
+  const openTransaction = `begin; select pg_advisory_xact_lock(${scope.lockKey}), pg_notify('${scope.channel}', '')`;
   return {
     kind: 'postgres',
     db,
     async routingTransaction(work) {
-      return db.transaction().execute(async (tx) => {
-        await sql`select pg_advisory_xact_lock(${scope.lockKey})`.execute(tx);
-        return work(tx);
+      // Every statement is a round trip under the lock (docs/performance.md), so the
+      // transaction opens, takes the routing lock and queues the commit notification in
+      // one: a query without parameters may hold several statements, and BEGIN in it
+      // leaves the transaction open after it. The notification is delivered by PostgreSQL
+      // only if and when the transaction commits; a commit that changed no events or
+      // timers only makes the other nodes look once for nothing.
+      return db.connection().execute(async (conn) => {
+        try {
+          await sql.raw(openTransaction).execute(conn);
+        } catch (err) {
+          // The lock wait failed (a timeout, say) with the transaction open, or BEGIN did.
+          await sql.raw('rollback').execute(conn).catch(() => undefined);
+          throw err;
+        }
+        let result: Awaited<ReturnType<typeof work>>;
+        try {
+          result = await work(conn);
+        } catch (err) {
+          await sql.raw('rollback').execute(conn);
+          throw err;
+        }
+        const done = await sql.raw<{ command?: string }>('commit').execute(conn);
+        // PostgreSQL ends COMMIT with a ROLLBACK tag when an earlier error (one that the
+        // work caught and went on from) left the transaction aborted: nothing was saved.
+        if (done.rows[0]?.command === 'ROLLBACK') throw new Error('the routing transaction was aborted by an earlier error and rolled back');
+        return result;
       });
     },
-    async notifyCommit(tx) {
-      // Delivered by PostgreSQL only if and when the transaction commits.
-      await sql`select pg_notify(${scope.channel}, '')`.execute(tx);
+    async notifyCommit() {
+      // Queued by every routing transaction as it opens (above).
     },
     async watchCommits(listener) {
       let client: pg.Client | null = null;

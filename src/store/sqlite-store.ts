@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
 import type { Db, Store } from './store.js';
 import { migrateToLatest } from './migrate.js';
@@ -43,13 +43,13 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
       // transaction serializes commands in this process, and BEGIN IMMEDIATE takes the
       // write lock up front so that a transaction never upgrades from read to write.
       return db.connection().execute(async (conn) => {
-        await sql`BEGIN IMMEDIATE`.execute(conn);
+        await conn.executeQuery(BEGIN_IMMEDIATE);
         try {
           const result = await work(conn);
-          await sql`COMMIT`.execute(conn);
+          await conn.executeQuery(COMMIT);
           return result;
         } catch (err) {
-          await sql`ROLLBACK`.execute(conn);
+          await conn.executeQuery(ROLLBACK);
           throw err;
         }
       });
@@ -67,6 +67,11 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
     },
   };
 }
+
+// Compiled once: a command runs them every time.
+const BEGIN_IMMEDIATE = CompiledQuery.raw('BEGIN IMMEDIATE');
+const COMMIT = CompiledQuery.raw('COMMIT');
+const ROLLBACK = CompiledQuery.raw('ROLLBACK');
 
 /** Prepared statements kept: every distinct query text of the engine, with room to spare. */
 const STATEMENT_CACHE_SIZE = 1000;

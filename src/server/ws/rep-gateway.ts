@@ -19,18 +19,20 @@ import { cobrowseRecordingRoutes } from './cobrowse-recording-route.js';
 const RESUME_PAGE = 1000;
 
 /**
- * The frame of an event, serialized once however many consoles receive it: a queue change
- * goes to every member of the team (docs/performance.md, fan-out).
+ * The frame of an event, serialized and encoded once however many consoles receive it: a
+ * queue change goes to every member of the team (docs/performance.md, fan-out). Sent as a
+ * text frame from these bytes, so that ws neither measures nor encodes the text per console.
  */
-const frames = new WeakMap<LobbyEvent, string>();
-function frameOf(e: LobbyEvent): string {
+const frames = new WeakMap<LobbyEvent, Buffer>();
+function frameOf(e: LobbyEvent): Buffer {
   let frame = frames.get(e);
   if (frame === undefined) {
-    frame = JSON.stringify({ type: 'event', event: e });
+    frame = Buffer.from(JSON.stringify({ type: 'event', event: e }));
     frames.set(e, frame);
   }
   return frame;
 }
+const TEXT = { binary: false } as const;
 
 /**
  * Frames for one console are held until the event loop has handled the I/O at hand
@@ -39,11 +41,26 @@ function frameOf(e: LobbyEvent): string {
  * console (docs/performance.md, fan-out). `_socket` is the ws library's own net.Socket;
  * without it the frames are simply written one by one.
  */
+type RawSocket = { cork(): void; uncork(): void; writableCorked: number };
+/** Sockets corked in this turn of the event loop, all uncorked by one setImmediate. */
+const toUncork = new Set<RawSocket>();
+function uncorkAll(): void {
+  const sockets = [...toUncork];
+  toUncork.clear();
+  for (const raw of sockets) {
+    try {
+      raw.uncork();
+    } catch {
+      // A socket that broke meanwhile: its own error handling closes it.
+    }
+  }
+}
 function corked(socket: WebSocket): void {
-  const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void; writableCorked: number } })._socket;
+  const raw = (socket as unknown as { _socket?: RawSocket })._socket;
   if (raw === undefined || raw.writableCorked > 0) return;
   raw.cork();
-  setImmediate(() => raw.uncork());
+  if (toUncork.size === 0) setImmediate(uncorkAll);
+  toUncork.add(raw);
 }
 
 class RepFeed {
@@ -52,12 +69,12 @@ class RepFeed {
   private baseline = 0;
   /** Replayed events already sent, so that two resumes never send one twice. */
   private readonly sent = new Set<number>();
-  private readonly mySessions = new Set<string>();
-  private queues = new Set<string>();
+  readonly mySessions = new Set<string>();
+  queues = new Set<string>();
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly repId: string,
+    readonly repId: string,
   ) {}
 
   async load(engine: Engine): Promise<void> {
@@ -80,12 +97,12 @@ class RepFeed {
     if (e.seq <= this.lastSent || !this.visible(e)) return;
     this.lastSent = e.seq;
     corked(this.socket);
-    this.socket.send(frameOf(e));
+    this.socket.send(frameOf(e), TEXT);
   }
 
   private send(e: LobbyEvent): void {
     this.sent.add(e.seq);
-    this.socket.send(frameOf(e));
+    this.socket.send(frameOf(e), TEXT);
   }
 
   hello(seq: number): void {
@@ -110,8 +127,115 @@ class RepFeed {
   }
 }
 
+/** One console connection as the fan-out sees it. */
+interface Console {
+  readonly repId: string;
+  readonly feed: RepFeed;
+  /** Before `hello`, every event is held here (and filtered when delivered); after, null. */
+  pending: LobbyEvent[] | null;
+  /** Called for the rep's own `rep.state` events, before or after `hello`. */
+  onOwnState(e: LobbyEvent): void;
+}
+
+/**
+ * Who may see an event, by index rather than by asking every console (docs/performance.md,
+ * fan-out): with 1,000 consoles, an event of one team's queue is looked at by that team's
+ * consoles, not by all of them. One bus subscription for the gateway. An event goes to the
+ * consoles of its rep, of its queue and of its session (each console still checks
+ * `visible`, and takes an event once: `deliver` ignores a sequence it has sent), `rep.state`
+ * to every console, as RepFeed.visible says. Consoles before their `hello` get every event,
+ * held until they know their queues, as when each console had its own subscription.
+ */
+class RepFanout {
+  private readonly all = new Set<Console>();
+  private readonly waiting = new Set<Console>();
+  private readonly byRep = new Map<string, Set<Console>>();
+  private readonly byQueue = new Map<string, Set<Console>>();
+  private readonly bySession = new Map<string, Set<Console>>();
+
+  constructor(bus: Engine['bus']) {
+    bus.subscribe((e) => this.publish(e));
+  }
+
+  /** A new console: it holds every event until `ready`. */
+  add(c: Console): void {
+    this.all.add(c);
+    this.waiting.add(c);
+    index(this.byRep, c.repId, c);
+  }
+
+  /** The console said `hello`: deliver what it held, then only what its indexes select. */
+  ready(c: Console): void {
+    if (!this.all.has(c)) return;
+    const held = c.pending ?? [];
+    c.pending = null;
+    this.waiting.delete(c);
+    for (const q of c.feed.queues) index(this.byQueue, q, c);
+    for (const s of c.feed.mySessions) index(this.bySession, s, c);
+    for (const e of held) this.deliver(c, e);
+  }
+
+  remove(c: Console): void {
+    if (!this.all.delete(c)) return;
+    this.waiting.delete(c);
+    unindex(this.byRep, c.repId, c);
+    for (const q of c.feed.queues) unindex(this.byQueue, q, c);
+    for (const s of c.feed.mySessions) unindex(this.bySession, s, c);
+  }
+
+  private publish(e: LobbyEvent): void {
+    for (const c of this.waiting) c.pending?.push(e);
+    if (e.type === 'rep.state') {
+      for (const c of this.byRep.get(e.repId ?? '') ?? []) {
+        try {
+          c.onOwnState(e);
+        } catch {
+          // as below
+        }
+      }
+      for (const c of this.all) if (c.pending === null) this.deliver(c, e);
+      return;
+    }
+    // A set: a console may be selected twice, and delivering may index it under this session.
+    const targets = new Set<Console>();
+    if (e.repId !== null) for (const c of this.byRep.get(e.repId) ?? []) if (c.pending === null) targets.add(c);
+    if (e.queueId !== null) for (const c of this.byQueue.get(e.queueId) ?? []) targets.add(c);
+    if (e.sessionId !== null) for (const c of this.bySession.get(e.sessionId) ?? []) targets.add(c);
+    for (const c of targets) this.deliver(c, e);
+  }
+
+  private deliver(c: Console, e: LobbyEvent): void {
+    try {
+      const had = e.sessionId !== null && c.feed.mySessions.has(e.sessionId);
+      c.feed.deliver(e);
+      // The rep joined this session: later events of it (with neither their id nor a queue
+      // of theirs) are theirs to see.
+      if (!had && e.sessionId !== null && c.feed.mySessions.has(e.sessionId)) index(this.bySession, e.sessionId, c);
+    } catch {
+      // A failing console (a closed socket, say) must not stop the others.
+    }
+  }
+}
+
+function index(map: Map<string, Set<Console>>, key: string, c: Console): void {
+  let set = map.get(key);
+  if (set === undefined) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(c);
+}
+
+function unindex(map: Map<string, Set<Console>>, key: string, c: Console): void {
+  const set = map.get(key);
+  if (set === undefined) return;
+  set.delete(c);
+  if (set.size === 0) map.delete(key);
+}
+
 export async function repGateway(app: FastifyInstance, opts: { engine: Engine }): Promise<void> {
   const { engine } = opts;
+  const fanout = new RepFanout(engine.bus);
   await app.register(cobrowseRecordingRoutes, { engine });
   app.get('/ws/rep', { websocket: true, schema: { hide: true } }, async (socket, request) => {
     // Listen before the first await: ws drops messages that arrive with no listener, and a
@@ -129,18 +253,20 @@ export async function repGateway(app: FastifyInstance, opts: { engine: Engine })
     const cobrowse = new RepCobrowse(engine, socket, repId, request);
     // Everything that arrives before `hello` waits: live events in `pending`, client
     // messages (a resume sent the moment the socket opened) in `inbox`.
-    const pending: LobbyEvent[] = [];
-    let ready = false;
     let closed = false;
-    const off = engine.bus.subscribe((e) => {
-      if (ready) feed.deliver(e);
-      else pending.push(e);
-      // An admin disabled this rep: the console is signed out now, not at its next request.
-      if (e.type === 'rep.state' && e.repId === repId && e.data.removed === true) socket.close(4403, 'removed');
-    });
+    const conn: Console = {
+      repId,
+      feed,
+      pending: [],
+      onOwnState(e) {
+        // An admin disabled this rep: the console is signed out now, not at its next request.
+        if (e.data.removed === true) socket.close(4403, 'removed');
+      },
+    };
+    fanout.add(conn);
     socket.on('close', () => {
       closed = true;
-      off();
+      fanout.remove(conn);
       cobrowse.close();
       engine.repDisconnected(repId).catch((err: unknown) => request.log.error({ err }, 'rep disconnect failed'));
     });
@@ -170,8 +296,7 @@ export async function repGateway(app: FastifyInstance, opts: { engine: Engine })
     await feed.load(engine);
     if (closed) return;
     feed.hello(baseline);
-    ready = true;
-    for (const e of pending) feed.deliver(e);
+    fanout.ready(conn);
     handle = handleMessage;
     for (const raw of inbox.splice(0)) handleMessage(raw);
   });

@@ -1,5 +1,6 @@
 import type { Db } from '../store.js';
 import type { EventRow } from '../schema.js';
+import { prepared } from './prepared.js';
 
 /** An event as the rest of the server sees it: JSON payload parsed. */
 export interface LobbyEvent {
@@ -32,24 +33,35 @@ export function toLobbyEvent(row: EventRow): LobbyEvent {
   };
 }
 
+const insertEvent = prepared((db: Db, at: number, type: string, sessionId: string | null, queueId: string | null, repId: string | null, data: string) =>
+  db.insertInto('events').values({ at, type, session_id: sessionId, queue_id: queueId, rep_id: repId, data }).returning('seq'),
+);
+
+/**
+ * Appends one event. Only its sequence is read back: the rest of the row is what was
+ * written, and the payload is parsed from the very text stored, as a read would give it.
+ */
 export async function appendEvent(tx: Db, at: number, event: NewEvent): Promise<LobbyEvent> {
-  const row = await tx
-    .insertInto('events')
-    .values({
-      at,
-      type: event.type,
-      session_id: event.sessionId ?? null,
-      queue_id: event.queueId ?? null,
-      rep_id: event.repId ?? null,
-      data: JSON.stringify(event.data ?? {}),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toLobbyEvent(row);
+  const data = JSON.stringify(event.data ?? {});
+  const row = await insertEvent.first(tx, at, event.type, event.sessionId ?? null, event.queueId ?? null, event.repId ?? null, data);
+  if (row === undefined) throw new Error('the event was not stored');
+  return {
+    seq: Number(row.seq),
+    at,
+    type: event.type,
+    sessionId: event.sessionId ?? null,
+    queueId: event.queueId ?? null,
+    repId: event.repId ?? null,
+    data: JSON.parse(data) as Record<string, unknown>,
+  };
 }
 
+const eventsAfterSeq = prepared((db: Db, afterSeq: number, limit: number) =>
+  db.selectFrom('events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit),
+);
+
 export async function eventsAfter(db: Db, afterSeq: number, limit: number): Promise<LobbyEvent[]> {
-  const rows = await db.selectFrom('events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+  const rows = await eventsAfterSeq.all(db, afterSeq, limit);
   return rows.map(toLobbyEvent);
 }
 
@@ -60,7 +72,9 @@ export async function sessionEvents(db: Db, sessionId: string, types?: string[])
   return rows.map(toLobbyEvent);
 }
 
+const maxSeq = prepared((db: Db) => db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')));
+
 export async function lastSeq(db: Db): Promise<number> {
-  const row = await db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  const row = await maxSeq.first(db);
   return Number(row?.seq ?? 0);
 }
