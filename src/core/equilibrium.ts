@@ -1,14 +1,19 @@
 /**
  * E1–E7: one Equilibrium run. Given everything waiting and every rep, which offers to make.
+ * What waits is sessions and, S1, open invitations to join a session: both are offered the
+ * same way (see offer-candidates.ts).
  */
+import { candidateKey, heldOfferKey, type CandidateKey } from './offer-candidates.js';
 import { compareQueueOrder } from './queue-order.js';
 import { chooseAmongEligible, isAutomatic, type IneligibleMember, type OfferExplanation } from './ranking.js';
 import { isEligible, isMemberOf, unavailableReason } from './rep-state.js';
-import type { QueueId, QueueRouting, RepId, RepSnapshot, SessionId, SessionSnapshot, SkillData } from './routing-types.js';
+import type { InvitationId, QueueId, QueueRouting, RepId, RepSnapshot, SessionId, SessionSnapshot, SkillData } from './routing-types.js';
 import { skillLevelLookup } from './skill-fit.js';
 
 export interface PlannedOffer {
   readonly sessionId: SessionId;
+  /** S1: the invitation offered (to join `sessionId`); null for an offer of a waiting session. */
+  readonly invitationId: InvitationId | null;
   readonly repId: RepId;
   readonly queueId: QueueId;
   /** ms since epoch: now + the queue's offerTimeoutSeconds. */
@@ -17,10 +22,10 @@ export interface PlannedOffer {
 }
 
 /**
- * Pairs waiting sessions with reps, in Q4 order across all automatic queues, so that a
- * rep in several teams is offered the most urgent session among them. Each planned offer
- * takes its rep: one pending offer per rep and per session (X5). Sessions that already
- * have a pending offer are left alone.
+ * Pairs waiting sessions and open invitations with reps, in Q4 order across all automatic
+ * queues, so that a rep in several teams is offered the most urgent one among them. Each
+ * planned offer takes its rep: one pending offer per rep and per session or invitation
+ * (X5). Those that already have a pending offer are left alone.
  *
  * Cost: O(reps × memberships) to index who is free, then per session only the free
  * members of its queue are looked at; the walk stops when no free rep is left, and
@@ -35,7 +40,7 @@ export function planOffers(
 ): PlannedOffer[] {
   const automatic = new Map<QueueId, QueueRouting>();
   for (const q of queues) if (isAutomatic(q)) automatic.set(q.id, q);
-  const isFree = (rep: RepSnapshot): boolean => unavailableReason(rep) === null && rep.pendingOfferSessionId === null;
+  const isFree = (rep: RepSnapshot): boolean => unavailableReason(rep) === null && heldOfferKey(rep) === null;
   if (automatic.size === 0 || !reps.some(isFree)) return [];
 
   const members = membersByQueue(automatic, reps);
@@ -49,14 +54,17 @@ export function planOffers(
   }
   if (freeAnywhere.size === 0) return [];
 
-  const offered = new Set<SessionId>();
-  for (const rep of reps) if (rep.pendingOfferSessionId !== null) offered.add(rep.pendingOfferSessionId);
-  for (const s of waitingSessions) if ((s.pendingOfferRepId ?? null) !== null) offered.add(s.id);
+  const offered = new Set<CandidateKey>();
+  for (const rep of reps) {
+    const held = heldOfferKey(rep);
+    if (held !== null) offered.add(held);
+  }
+  for (const s of waitingSessions) if ((s.pendingOfferRepId ?? null) !== null) offered.add(candidateKey(s));
 
   const current = new Map<RepId, RepSnapshot>(reps.map((r) => [r.id, r]));
   const levelOf = skillLevelLookup(skills);
   const order = waitingSessions
-    .filter((s) => !offered.has(s.id) && (pools.get(s.queueId)?.size ?? 0) > 0)
+    .filter((s) => !offered.has(candidateKey(s)) && (pools.get(s.queueId)?.size ?? 0) > 0)
     .sort(compareQueueOrder);
 
   const offers: PlannedOffer[] = [];
@@ -64,7 +72,8 @@ export function planOffers(
     if (freeAnywhere.size === 0) break;
     const queue = automatic.get(session.queueId);
     const pool = pools.get(session.queueId);
-    if (queue === undefined || pool === undefined || pool.size === 0 || offered.has(session.id)) continue;
+    const key = candidateKey(session);
+    if (queue === undefined || pool === undefined || pool.size === 0 || offered.has(key)) continue;
 
     const eligible: RepSnapshot[] = [];
     for (const id of pool) {
@@ -87,15 +96,17 @@ export function planOffers(
     const choice = chooseAmongEligible({ session, queue, eligible, ineligible, skills, levelOf, now });
     if (choice === null) continue;
     const repId = choice.rep.id;
+    const invitationId = session.invitationId ?? null;
     offers.push({
       sessionId: session.id,
+      invitationId,
       repId,
       queueId: queue.id,
       expiresAt: now + queue.offerTimeoutSeconds * 1000,
       explanation: choice.explanation,
     });
-    offered.add(session.id);
-    current.set(repId, { ...choice.rep, pendingOfferSessionId: session.id });
+    offered.add(key);
+    current.set(repId, { ...choice.rep, pendingOfferSessionId: session.id, pendingOfferInvitationId: invitationId });
     for (const p of pools.values()) p.delete(repId);
     freeAnywhere.delete(repId);
   }

@@ -7,16 +7,19 @@ export interface QueueOrderKey {
   readonly id: SessionId;
   readonly priority: number;
   readonly waitingSince: number;
+  /** S1: an invitation in the queue is told apart from others of its session by its own id. */
+  readonly invitationId?: string | null;
 }
 
 /**
- * Higher priority first, then the customer who has waited longest, then session id so
- * that two sessions created in the same millisecond still have one repeatable order.
+ * Higher priority first, then the customer who has waited longest (an invitation: the
+ * oldest), then id (an invitation's own) so that two created in the same millisecond still
+ * have one repeatable order.
  */
 export function compareQueueOrder(a: QueueOrderKey, b: QueueOrderKey): number {
   if (a.priority !== b.priority) return b.priority - a.priority;
   if (a.waitingSince !== b.waitingSince) return a.waitingSince - b.waitingSince;
-  return compareIds(a.id, b.id);
+  return compareIds(a.invitationId ?? a.id, b.invitationId ?? b.id);
 }
 
 /** Code-unit order, not locale order: the same on every node regardless of its locale. */

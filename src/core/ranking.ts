@@ -2,6 +2,7 @@
  * E3 ranking and the choice of one rep for one session, with its explanation (E11).
  */
 import { compareIds } from './queue-order.js';
+import { candidateKey, heldOfferKey } from './offer-candidates.js';
 import { isEligible, type IneligibleReason } from './rep-state.js';
 import type { QueueRouting, RepId, RepSnapshot, RoutingAlgorithm, SessionSnapshot, SkillData, SkillId } from './routing-types.js';
 import {
@@ -120,8 +121,8 @@ export function chooseRep(
   now: number,
 ): RepChoice {
   if (!isAutomatic(queue)) return noOffer(queue, 'manual_queue', []);
-  const alreadyOffered =
-    (session.pendingOfferRepId ?? null) !== null || reps.some((r) => r.pendingOfferSessionId === session.id);
+  const key = candidateKey(session);
+  const alreadyOffered = (session.pendingOfferRepId ?? null) !== null || reps.some((r) => heldOfferKey(r) === key);
   if (alreadyOffered) return noOffer(queue, 'already_offered', []);
 
   const eligible: RepSnapshot[] = [];

@@ -1,6 +1,7 @@
 /**
  * Availability (section 7) and eligibility (E2) of one rep.
  */
+import { candidateKey, heldOfferKey } from './offer-candidates.js';
 import type { QueueRouting, RepSnapshot, SessionSnapshot } from './routing-types.js';
 
 /** A6 */
@@ -61,17 +62,18 @@ export function isMemberOf(rep: RepSnapshot, queue: QueueRouting): boolean {
 }
 
 /**
- * E2. `queue` is the queue the session waits in.
+ * E2. `queue` is the queue the session (or invitation, S1) waits in.
  *
- * A pending offer of *this* session does not make the rep ineligible ("no other pending
- * offer"): the engine rescinds an offer when its rep becomes ineligible (E9), and must not
- * rescind an offer merely because it exists.
+ * A pending offer of *this* session or invitation does not make the rep ineligible ("no
+ * other pending offer"): the engine rescinds an offer when its rep becomes ineligible (E9),
+ * and must not rescind an offer merely because it exists.
  */
 export function isEligible(rep: RepSnapshot, session: SessionSnapshot, queue: QueueRouting): Eligibility {
   if (!isMemberOf(rep, queue)) return no('not_member');
   const unavailable = unavailableReason(rep);
   if (unavailable !== null) return no(unavailable);
-  if (rep.pendingOfferSessionId !== null && rep.pendingOfferSessionId !== session.id) return no('has_pending_offer');
+  const held = heldOfferKey(rep);
+  if (held !== null && held !== candidateKey(session)) return no('has_pending_offer');
   if (session.excludedRepIds.includes(rep.id)) return no('excluded');
   if (session.participantRepIds.includes(rep.id)) return no('already_in_session');
   return { eligible: true };

@@ -10,6 +10,7 @@ export type RepId = string;
 export type SessionId = string;
 export type QueueId = string;
 export type SkillId = string;
+export type InvitationId = string;
 
 export type QueueKind = 'personal' | 'team' | 'embassy' | 'general';
 export type RoutingAlgorithm = 'none' | 'least_busy' | 'skills_least_busy';
@@ -58,12 +59,23 @@ export interface RepSnapshot {
   readonly sessionCount: number;
   /** E3 (3): last time the session count changed or the rep became eligible, ms since epoch. */
   readonly loadSince: number;
+  /** The session of the rep's pending offer: the one offered, or the one an offered invitation is to join. */
   readonly pendingOfferSessionId: SessionId | null;
+  /** S1: set when the rep's pending offer is of this invitation (its session in `pendingOfferSessionId`). */
+  readonly pendingOfferInvitationId?: InvitationId | null;
   readonly policy: RepPolicy;
 }
 
+/**
+ * Something Equilibrium offers (a "candidate"): a waiting session or, with `invitationId`
+ * set, an open invitation to join the active session `id` (S1). An invitation waits in its
+ * own queue (`queueId`), with the session's priority and required skills; its
+ * `waitingSince` is when it was made; `excludedRepIds` holds the reps who rejected it or let
+ * its offer expire (E6), and the inviter; `participantRepIds` the reps in the session.
+ */
 export interface SessionSnapshot {
   readonly id: SessionId;
+  readonly invitationId?: InvitationId | null;
   readonly queueId: QueueId;
   /** Q4: higher first. */
   readonly priority: number;
@@ -76,8 +88,9 @@ export interface SessionSnapshot {
   /** Reps already in the session (an invitation's session has an owner and participants). */
   readonly participantRepIds: readonly RepId[];
   /**
-   * The rep holding this session's pending offer, when the engine knows it. Optional
-   * because the same fact is also read from `RepSnapshot.pendingOfferSessionId`.
+   * The rep holding this candidate's pending offer, when the engine knows it. Optional
+   * because the same fact is also read from the reps' `pendingOfferSessionId` (and
+   * `pendingOfferInvitationId`).
    */
   readonly pendingOfferRepId?: RepId | null;
 }

@@ -10,3 +10,4 @@ export * from './equilibrium.js';
 export * from './waiting-rules.js';
 export * from './fallback.js';
 export * from './missed-offers.js';
+export * from './offer-candidates.js';

@@ -9,23 +9,18 @@ import { isMemberOf, repState, unavailableReason } from '../core/rep-state.js';
 import { GENERAL_QUEUE_ID, teamQueueId } from '../core/site-settings.js';
 import type { NormalizedSiteConfig, QueueEntry } from '../config/site-config.js';
 import type { CommandContext } from './command-runner.js';
-import { OFFER_EXPIRE_TIMER, runEquilibrium } from './equilibrium-run.js';
+import { runEquilibrium } from './equilibrium-run.js';
 import { REP_GRACE_TIMER } from './presence.js';
 import { REP_IDLE_TIMER, armIdleTimer, emitRepState } from './availability-commands.js';
 import { repLost } from './fallback-commands.js';
 import { WAITING_RULE_TIMER, armWaitingRule } from './queue-moves.js';
 import { loadQueues, loadReps } from './routing-snapshot.js';
+import { rescindOffers } from './rescind-offers.js';
 
 /** Connected reps' A6 state and session count, to compare before and after a change. */
 export async function repStates(ctx: CommandContext): Promise<Map<string, string>> {
   const reps = await loadReps(ctx.tx);
   return new Map(reps.map((r) => [r.id, `${repState(r)}/${r.sessionCount}`]));
-}
-
-async function rescind(ctx: CommandContext, offer: { id: string; session_id: string; rep_id: string }, reason: string): Promise<void> {
-  await ctx.tx.updateTable('offers').set({ state: 'rescinded', ended_at: ctx.now }).where('id', '=', offer.id).where('state', '=', 'pending').execute();
-  await ctx.cancelTimers(OFFER_EXPIRE_TIMER, offer.id);
-  await ctx.emit({ type: 'offer.rescinded', sessionId: offer.session_id, repId: offer.rep_id, data: { offerId: offer.id, reason } });
 }
 
 /**
@@ -43,8 +38,7 @@ export async function removeRep(ctx: CommandContext, repId: string): Promise<voi
     await ctx.cancelTimers(REP_IDLE_TIMER, repId);
     await emitRepState(ctx, repId, { loggedIn: false, removed: true });
   }
-  const offers = await ctx.tx.selectFrom('offers').select(['id', 'session_id', 'rep_id']).where('rep_id', '=', repId).where('state', '=', 'pending').execute();
-  for (const offer of offers) await rescind(ctx, offer, 'rep_removed');
+  await rescindOffers(ctx, { repId }, 'rep_removed');
   await repLost(ctx, repId);
 }
 
@@ -72,10 +66,12 @@ export async function reconcileAfterChange(
   statesBefore: Map<string, string>,
 ): Promise<void> {
   // E9: an offer whose rep is gone, unavailable or no longer sees the queue is rescinded.
+  // The queue of an invitation's offer (S1) is the invitation's, not the session's (it has none).
   const pending = await ctx.tx
     .selectFrom('offers')
     .innerJoin('sessions', 'sessions.id', 'offers.session_id')
-    .select(['offers.id', 'offers.session_id', 'offers.rep_id', 'sessions.queue_id'])
+    .leftJoin('invitations', 'invitations.id', 'offers.invitation_id')
+    .select(['offers.id', 'offers.rep_id', 'sessions.queue_id as session_queue_id', 'invitations.queue_id as invitation_queue_id'])
     .where('offers.state', '=', 'pending')
     .execute();
   if (pending.length > 0) {
@@ -83,8 +79,11 @@ export async function reconcileAfterChange(
     const queues = new Map((await loadQueues(ctx.tx)).map((q) => [q.id, q]));
     for (const offer of pending) {
       const rep = reps.get(offer.rep_id);
-      const queue = offer.queue_id === null ? undefined : queues.get(offer.queue_id);
-      if (!rep || !queue || unavailableReason(rep) !== null || !isMemberOf(rep, queue)) await rescind(ctx, offer, 'config_changed');
+      const queueId = offer.invitation_queue_id ?? offer.session_queue_id;
+      const queue = queueId === null ? undefined : queues.get(queueId);
+      if (!rep || !queue || unavailableReason(rep) !== null || !isMemberOf(rep, queue)) {
+        await rescindOffers(ctx, { offerId: offer.id }, 'config_changed');
+      }
     }
   }
 

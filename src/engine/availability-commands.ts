@@ -9,6 +9,7 @@ import { policyOf } from '../store/queries/directory.js';
 import type { CommandContext } from './command-runner.js';
 import { runEquilibrium } from './equilibrium-run.js';
 import { loadReps } from './routing-snapshot.js';
+import { rescindOffers } from './rescind-offers.js';
 
 export const REP_IDLE_TIMER = 'rep.idle';
 
@@ -22,14 +23,8 @@ async function presenceOf(ctx: CommandContext, repId: string) {
 export async function rescindIfUnavailable(ctx: CommandContext, repId: string, reason: string): Promise<void> {
   const [rep] = await loadReps(ctx.tx, { repIds: [repId] });
   if (rep && unavailableReason(rep) === null) return;
-  const pending = await ctx.tx.selectFrom('offers').select(['id', 'session_id']).where('rep_id', '=', repId).where('state', '=', 'pending').execute();
-  for (const offer of pending) {
-    await ctx.tx.updateTable('offers').set({ state: 'rescinded', ended_at: ctx.now }).where('id', '=', offer.id).execute();
-    await ctx.cancelTimers('offer.expire', offer.id);
-    await ctx.emit({ type: 'offer.rescinded', sessionId: offer.session_id, repId, data: { offerId: offer.id, reason } });
-  }
-  // The session that was offered may go to someone else at once.
-  if (pending.length > 0) await runEquilibrium(ctx);
+  // The session or invitation that was offered may go to someone else at once.
+  if ((await rescindOffers(ctx, { repId }, reason)) > 0) await runEquilibrium(ctx);
 }
 
 /** A6: the rep's state after a change, for the console and the team dashboard. */

@@ -1,26 +1,28 @@
 /**
  * E1: one Equilibrium pass inside the current command's transaction. Reads the free reps
- * and the heads of their automatic queues, asks the pure planner which offers to make,
- * and makes them.
+ * and the heads of their automatic queues (waiting sessions and, S1, open invitations),
+ * asks the pure planner which offers to make, and makes them.
  *
  * A pass reads what its decision depends on, not the whole site: the planner's answer over
- * these rows is the answer it would give over every logged-in rep and every waiting
- * session (see `findWork`), and the rows come through the indexes of migration 0004, so
- * a decision costs about the same with 100 or 10,000 reps and 100 or 100,000 waiting
- * sessions (docs/performance.md).
+ * these rows is the answer it would give over every logged-in rep, every waiting session
+ * and every open invitation (see `findWork`), and the rows come through the indexes of
+ * migrations 0004 and 0007, so a decision costs about the same with 100 or 10,000 reps and
+ * 100 or 100,000 waiting sessions (docs/performance.md).
  */
 import { planOffers } from '../core/equilibrium.js';
 import { isAutomatic } from '../core/ranking.js';
 import { isMemberOf, unavailableReason } from '../core/rep-state.js';
-import type { QueueRouting, RepId, RepSnapshot, SessionSnapshot } from '../core/routing-types.js';
+import { heldOfferKey } from '../core/offer-candidates.js';
+import type { QueueRouting, RepId, RepSnapshot } from '../core/routing-types.js';
 import { GENERAL_QUEUE_ID } from '../core/site-settings.js';
 import type { Db } from '../store/store.js';
 import type { CommandContext } from './command-runner.js';
+import { loadQueuesWithOfferableInvitations } from './invitation-candidates.js';
+import { FIRST_HEAD_PAGE, QueueHead } from './queue-head.js';
 import {
   countFreeReps,
   loadConnectedReps,
   loadFreeReps,
-  loadQueueHead,
   loadQueuesById,
   loadQueuesWithOfferableSessions,
   loadQueueTeam,
@@ -39,15 +41,12 @@ export const FEW_FREE_REPS = 64;
  * with no more connected members than this.
  */
 export const EXPLAINED_MEMBERS = 16;
-const FIRST_HEAD_PAGE = 4;
 
 /** What a pass knows about one automatic queue. */
 interface QueueWork {
   readonly queue: QueueRouting;
-  /** The first offerable sessions of the queue, in Q4 order. */
-  head: SessionSnapshot[];
-  /** `head` holds every offerable session of the queue. */
-  headDone: boolean;
+  /** The first offerable sessions and invitations of the queue, in Q4 order. */
+  readonly head: QueueHead;
   /** The first free members of the queue, least busy first (E3 (2)–(4)). */
   free: RepSnapshot[];
   /** `free` holds every free member of the queue. */
@@ -66,7 +65,7 @@ async function membersOf(db: Db, w: QueueWork): Promise<RepQueryOptions> {
 }
 
 export async function runEquilibrium(ctx: CommandContext): Promise<number> {
-  const works = (await findWork(ctx.tx)).filter((w) => w.head.length > 0 && w.free.length > 0);
+  const works = (await findWork(ctx.tx)).filter((w) => w.head.rows.length > 0 && w.free.length > 0);
   if (works.length === 0) return 0;
   const reps = new Map<RepId, RepSnapshot>();
   for (const w of works) for (const r of w.free) reps.set(r.id, r);
@@ -81,7 +80,7 @@ export async function runEquilibrium(ctx: CommandContext): Promise<number> {
   const skills = await loadSkills(ctx.tx, everyone.map((r) => r.id));
   const planned = planOffers(
     works.map((w) => w.queue),
-    works.flatMap((w) => w.head),
+    works.flatMap((w) => w.head.rows),
     everyone,
     skills,
     ctx.now,
@@ -106,6 +105,7 @@ export async function runEquilibrium(ctx: CommandContext): Promise<number> {
         expires_at: offer.expiresAt,
         ended_at: null,
         explanation: JSON.stringify({ ...offer.explanation, compared }),
+        invitation_id: offer.invitationId,
       })
       .execute();
     await ctx.armTimer(OFFER_EXPIRE_TIMER, id, offer.expiresAt);
@@ -114,13 +114,18 @@ export async function runEquilibrium(ctx: CommandContext): Promise<number> {
       sessionId: offer.sessionId,
       queueId: offer.queueId,
       repId: offer.repId,
-      data: { offerId: id, expiresAt: offer.expiresAt, queueId: offer.queueId },
+      data: {
+        offerId: id,
+        expiresAt: offer.expiresAt,
+        queueId: offer.queueId,
+        ...(offer.invitationId === null ? {} : { invitationId: offer.invitationId }),
+      },
     });
   }
   return planned.length;
 }
 
-const isFree = (rep: RepSnapshot): boolean => unavailableReason(rep) === null && rep.pendingOfferSessionId === null;
+const isFree = (rep: RepSnapshot): boolean => unavailableReason(rep) === null && heldOfferKey(rep) === null;
 
 /**
  * The automatic queues a pass may make offers in, each with enough of its head and of its
@@ -131,6 +136,8 @@ const isFree = (rep: RepSnapshot): boolean => unavailableReason(rep) === null &&
  *   excluded reps or participants is a free member ("clean") takes one whenever one is
  *   left, so once as many clean sessions as the queue has free members are read, no later
  *   session of the queue can get an offer. The head is read until then, or to its end.
+ *   Invitations (S1) are sessions here: their exclusions hold the inviter and the reps
+ *   who missed them, their participants the reps in the session (QueueHead).
  * - Reps: when many reps are free, a queue's free members are read least busy first. A
  *   session then goes to the first of them who is neither taken by an earlier offer of the
  *   pass nor excluded from it (E3 (2)–(4)), so the first (sessions read in all queues +
@@ -141,13 +148,13 @@ const isFree = (rep: RepSnapshot): boolean => unavailableReason(rep) === null &&
  */
 async function findWork(db: Db): Promise<QueueWork[]> {
   const works = await startWork(db);
-  for (const w of works) await readMoreHead(db, w);
+  for (const w of works) await w.head.readMore(db);
   for (;;) {
     let changed = false;
-    const headsRead = works.reduce((n, w) => n + w.head.length, 0);
+    const headsRead = works.reduce((n, w) => n + w.head.rows.length, 0);
     for (const w of works) {
-      if (w.freeDone || w.head.length === 0) continue;
-      const everyMember = w.queue.algorithm === 'skills_least_busy' && w.head.some((s) => s.requiredSkills.length > 0);
+      if (w.freeDone || w.head.rows.length === 0) continue;
+      const everyMember = w.queue.algorithm === 'skills_least_busy' && w.head.rows.some((s) => s.requiredSkills.length > 0);
       const wanted = everyMember ? Infinity : headsRead + blockers(w) + 2;
       if (w.free.length >= wanted) continue;
       const limit = wanted === Infinity ? undefined : Math.max(wanted, w.freeLimit * 2);
@@ -159,8 +166,8 @@ async function findWork(db: Db): Promise<QueueWork[]> {
       changed = true;
     }
     for (const w of works) {
-      if (w.headDone || (w.freeDone && clean(w) >= w.free.length)) continue;
-      await readMoreHead(db, w);
+      if (w.head.done || (w.freeDone && clean(w) >= w.free.length)) continue;
+      await w.head.readMore(db);
       changed = true;
     }
     if (!changed) return works;
@@ -170,16 +177,23 @@ async function findWork(db: Db): Promise<QueueWork[]> {
 /**
  * Few free reps (the usual case under load: Equilibrium keeps every free rep busy while
  * work waits for them): read them all, and the queues they are members of. Many: read the
- * automatic queues where some session waits unoffered, and their free members later.
+ * automatic queues where some session or invitation waits unoffered, and their free
+ * members later.
  */
 async function startWork(db: Db): Promise<QueueWork[]> {
   const free = await countFreeReps(db, FEW_FREE_REPS + 1);
   if (free === 0) return [];
+  // S1: which queues hold an invitation to offer (usually none: then no invitation is read).
+  const invitations = await loadQueuesWithOfferableInvitations(db);
+  const head = (queue: QueueRouting) => new QueueHead(queue.id, invitations.has(queue.id));
   if (free > FEW_FREE_REPS) {
     const works: QueueWork[] = [];
-    for (const queue of await loadQueuesWithOfferableSessions(db)) {
+    const queues = await loadQueuesWithOfferableSessions(db);
+    const more = [...invitations].filter((id) => !queues.some((q) => q.id === id));
+    queues.push(...(await loadQueuesById(db, more)).filter(isAutomatic));
+    for (const queue of queues) {
       const limit = FIRST_HEAD_PAGE + 2;
-      const w: QueueWork = { queue, head: [], headDone: false, free: [], freeDone: false, freeLimit: limit };
+      const w: QueueWork = { queue, head: head(queue), free: [], freeDone: false, freeLimit: limit };
       const rows = await loadFreeReps(db, { ...(await membersOf(db, w)), limit });
       w.free = rows.filter((r) => isFree(r) && isMemberOf(r, queue));
       w.freeDone = rows.length < limit;
@@ -194,24 +208,17 @@ async function startWork(db: Db): Promise<QueueWork[]> {
   if (reps.some((r) => r.policy.canSeeGeneralQueue)) ids.add(GENERAL_QUEUE_ID);
   const queues = (await loadQueuesById(db, [...ids])).filter(isAutomatic);
   return queues
-    .map((queue) => ({ queue, head: [], headDone: false, free: reps.filter((r) => isMemberOf(r, queue)), freeDone: true, freeLimit: Infinity }))
+    .map((queue) => ({ queue, head: head(queue), free: reps.filter((r) => isMemberOf(r, queue)), freeDone: true, freeLimit: Infinity }))
     .filter((w) => w.free.length > 0);
 }
 
-async function readMoreHead(db: Db, w: QueueWork): Promise<void> {
-  const page = Math.max(FIRST_HEAD_PAGE, w.head.length);
-  const rows = await loadQueueHead(db, w.queue.id, page, w.head.length);
-  w.head.push(...rows);
-  w.headDone = rows.length < page;
-}
-
-/** Exclusions and participants in the head: reps some session there cannot be offered to. */
+/** Exclusions and participants in the head: reps some session or invitation there cannot be offered to. */
 function blockers(w: QueueWork): number {
-  return w.head.reduce((n, s) => n + s.excludedRepIds.length + s.participantRepIds.length, 0);
+  return w.head.rows.reduce((n, s) => n + s.excludedRepIds.length + s.participantRepIds.length, 0);
 }
 
-/** Sessions of the head that every free member of the queue may be offered (E6). */
+/** Sessions and invitations of the head that every free member of the queue may be offered (E6). */
 function clean(w: QueueWork): number {
   const free = new Set(w.free.map((r) => r.id));
-  return w.head.filter((s) => !s.excludedRepIds.some((id) => free.has(id)) && !s.participantRepIds.some((id) => free.has(id))).length;
+  return w.head.rows.filter((s) => !s.excludedRepIds.some((id) => free.has(id)) && !s.participantRepIds.some((id) => free.has(id))).length;
 }

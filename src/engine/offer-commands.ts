@@ -1,4 +1,4 @@
-/** E4–E6, E9, E10: a rep answers an offer, or lets it expire. */
+/** E4–E6, E9, E10: a rep answers an offer (of a session, or S1 of an invitation), or lets it expire. */
 import { LobbyError } from '../core/errors.js';
 import { emitRepState } from './availability-commands.js';
 import { afterOfferExpired } from '../core/missed-offers.js';
@@ -9,6 +9,7 @@ import { addParticipant, findSession } from '../store/queries/sessions.js';
 import type { CommandContext } from './command-runner.js';
 import { OFFER_EXPIRE_TIMER, runEquilibrium } from './equilibrium-run.js';
 import { cancelQueueTimers, loadLiveSession, touchLoad } from './session-commands.js';
+import { acceptInvitationOffer } from './invitation-commands.js';
 
 type OfferRow = Selectable<OfferTable>;
 
@@ -24,7 +25,8 @@ async function loadOwnPendingOffer(ctx: CommandContext, repId: string, offerId: 
 export type OfferAcceptance = { kind: 'accepted'; session: SessionRow } | { kind: 'expired' };
 
 /**
- * E5: accepting makes the rep the owner; the session leaves its queue. An offer past its
+ * E5: accepting makes the rep the owner; the session leaves its queue. Accepting an
+ * invitation's offer makes them a participant instead (S1, S2). An offer past its
  * expiry whose timer has not run yet is expired now, as the timer would, and the answer
  * says so: the caller refuses after the commit, so that the expiry (and the next offer)
  * is not rolled back with the refusal.
@@ -35,6 +37,7 @@ export async function acceptOffer(ctx: CommandContext, repId: string, offerId: s
     await expireOffer(ctx, offerId);
     return { kind: 'expired' };
   }
+  if (offer.invitation_id !== null) return { kind: 'accepted', session: await acceptInvitationOffer(ctx, repId, offer) };
   const session = await loadLiveSession(ctx, offer.session_id);
   await ctx.tx.updateTable('offers').set({ state: 'accepted', ended_at: ctx.now }).where('id', '=', offerId).execute();
   await ctx.cancelTimers(OFFER_EXPIRE_TIMER, offerId);
@@ -60,7 +63,10 @@ export async function acceptOffer(ctx: CommandContext, repId: string, offerId: s
   return { kind: 'accepted', session: (await findSession(ctx.tx, session.id))! };
 }
 
-/** E5, E6: a reject excludes the rep for this session in this queue; the next rep is offered at once. */
+/**
+ * E5, E6: a reject excludes the rep for this session in this queue (an invitation: for as
+ * long as it is open); the next rep is offered at once.
+ */
 export async function rejectOffer(ctx: CommandContext, repId: string, offerId: string): Promise<void> {
   const offer = await loadOwnPendingOffer(ctx, repId, offerId);
   await endOfferWithExclusion(ctx, offer, 'rejected');
@@ -87,20 +93,29 @@ export async function expireOffer(ctx: CommandContext, offerId: string): Promise
   await runEquilibrium(ctx);
 }
 
+/**
+ * E6: an invitation's exclusions are its own rejected and expired offers (read with it,
+ * routing-snapshot), not rows of `exclusions`, which belong to the session in its queue.
+ */
 async function endOfferWithExclusion(ctx: CommandContext, offer: OfferRow, state: 'rejected' | 'expired'): Promise<void> {
   await ctx.tx.updateTable('offers').set({ state, ended_at: ctx.now }).where('id', '=', offer.id).execute();
   await ctx.cancelTimers(OFFER_EXPIRE_TIMER, offer.id);
-  await ctx.tx
-    .insertInto('exclusions')
-    .values({ session_id: offer.session_id, rep_id: offer.rep_id })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  const session = await findSession(ctx.tx, offer.session_id);
+  let queueId: string | null;
+  if (offer.invitation_id === null) {
+    await ctx.tx
+      .insertInto('exclusions')
+      .values({ session_id: offer.session_id, rep_id: offer.rep_id })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    queueId = (await findSession(ctx.tx, offer.session_id))?.queue_id ?? null;
+  } else {
+    queueId = (await ctx.tx.selectFrom('invitations').select('queue_id').where('id', '=', offer.invitation_id).executeTakeFirst())?.queue_id ?? null;
+  }
   await ctx.emit({
     type: `offer.${state}`,
     sessionId: offer.session_id,
-    queueId: session?.queue_id ?? null,
+    queueId,
     repId: offer.rep_id,
-    data: { offerId: offer.id },
+    data: { offerId: offer.id, ...(offer.invitation_id === null ? {} : { invitationId: offer.invitation_id }) },
   });
 }

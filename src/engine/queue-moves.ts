@@ -8,7 +8,8 @@ import { findQueue, siteSettings } from '../store/queries/directory.js';
 import { findSession, participantsOf } from '../store/queries/sessions.js';
 import type { CommandContext } from './command-runner.js';
 import { toQueueRouting } from './routing-snapshot.js';
-import { rescindPendingOffers, touchLoad } from './session-commands.js';
+import { touchLoad } from './session-commands.js';
+import { rescindOffers } from './rescind-offers.js';
 import { endOpenInvitations } from './invitation-commands.js';
 
 export const WAITING_RULE_TIMER = 'waiting.rule';
@@ -38,12 +39,13 @@ export interface EnterQueueOptions {
 
 /**
  * The session waits in `queueId` from now: its owner and participants leave it (T2),
- * pending offers are rescinded (E9), exclusions are cleared (E6), the new queue's waiting
+ * pending offers are rescinded (E9) — its own, and those of the invitations to join it,
+ * which end (S4) — exclusions are cleared (E6), the new queue's waiting
  * rule starts (W2), and waiting-since is kept so the customer keeps their place (Q4).
  */
 export async function enterQueue(ctx: CommandContext, session: SessionRow, queueId: string, options: EnterQueueOptions): Promise<SessionRow> {
   const participants = await participantsOf(ctx.tx, session.id);
-  await rescindPendingOffers(ctx, session.id, options.eventType);
+  await rescindOffers(ctx, { sessionId: session.id }, options.eventType);
   await endOpenInvitations(ctx, session.id, options.eventType);
   await ctx.tx.deleteFrom('exclusions').where('session_id', '=', session.id).execute();
   await ctx.tx.deleteFrom('participants').where('session_id', '=', session.id).execute();

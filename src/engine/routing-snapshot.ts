@@ -191,7 +191,8 @@ async function repsByLoad(db: Db, predicate: string, options: RepQueryOptions): 
   return snapshotsOf(db, ids.flatMap((r) => byUser.get(r.id) ?? []));
 }
 
-function isPostgres(db: Db): boolean {
+/** PostgreSQL sorts ids by code unit only under the "C" collation (compareIds). */
+export function isPostgres(db: Db): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
@@ -213,7 +214,7 @@ async function snapshotsOf(db: Db, rows: readonly RepRow[]): Promise<RepSnapshot
       .where('participants.user_id', 'in', ids)
       .groupBy('participants.user_id')
       .execute(),
-    db.selectFrom('offers').select(['rep_id', 'session_id']).where('state', '=', 'pending').where('rep_id', 'in', ids).execute(),
+    db.selectFrom('offers').select(['rep_id', 'session_id', 'invitation_id']).where('state', '=', 'pending').where('rep_id', 'in', ids).execute(),
     siteSettings(db),
   ]);
   const memberships = new Map<string, Membership[]>();
@@ -223,7 +224,7 @@ async function snapshotsOf(db: Db, rows: readonly RepRow[]): Promise<RepSnapshot
     memberships.set(m.user_id, list);
   }
   const counts = new Map(countRows.map((c) => [c.user_id, Number(c.n)]));
-  const offers = new Map(offerRows.map((o) => [o.rep_id, o.session_id]));
+  const offers = new Map(offerRows.map((o) => [o.rep_id, o]));
   return rows.map((r) => {
     const policy: PolicySettings = { ...DEFAULT_POLICY, ...(JSON.parse(r.settings) as Partial<PolicySettings>) };
     // Q6 decides both what a rep sees and where they may be offered sessions.
@@ -242,7 +243,8 @@ async function snapshotsOf(db: Db, rows: readonly RepRow[]): Promise<RepSnapshot
       optedOut: r.opted_out === 1,
       sessionCount: counts.get(r.id) ?? 0,
       loadSince: r.load_since,
-      pendingOfferSessionId: offers.get(r.id) ?? null,
+      pendingOfferSessionId: offers.get(r.id)?.session_id ?? null,
+      pendingOfferInvitationId: offers.get(r.id)?.invitation_id ?? null,
       policy: { ...policy, canSeeGeneralQueue: visible.includes(GENERAL_QUEUE_ID) },
     };
   });
@@ -339,7 +341,7 @@ async function withExclusions(
   }));
 }
 
-function groupBy<T>(items: readonly T[], key: (t: T) => string, value: (t: T) => string): Map<string, string[]> {
+export function groupBy<T>(items: readonly T[], key: (t: T) => string, value: (t: T) => string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const item of items) {
     const list = out.get(key(item)) ?? [];

@@ -11,10 +11,11 @@ import { findSession, insertSession, updateSession, addParticipant, participants
 import { findQueue, memberships, policyOf, siteSettings, findUser } from '../store/queries/directory.js';
 import type { CommandContext } from './command-runner.js';
 import { hashToken } from './ids.js';
-import { OFFER_EXPIRE_TIMER, runEquilibrium } from './equilibrium-run.js';
+import { runEquilibrium } from './equilibrium-run.js';
 import { armWaitingRule, WAITING_RULE_TIMER } from './queue-moves.js';
 import { endOpenInvitations } from './invitation-commands.js';
 import { rescindIfUnavailable } from './availability-commands.js';
+import { rescindOffers } from './rescind-offers.js';
 
 export type Origin = 'session_key' | 'rep_list' | 'issue' | 'button' | 'chat' | 'api';
 
@@ -136,7 +137,7 @@ export async function acceptSession(ctx: CommandContext, repId: string, sessionI
   }
   await addParticipant(ctx.tx, sessionId, repId, 'owner', ctx.now);
   await cancelQueueTimers(ctx, sessionId);
-  const rescinded = await rescindPendingOffers(ctx, sessionId, 'accepted_by_hand');
+  const rescinded = await rescindOffers(ctx, { sessionId }, 'accepted_by_hand');
   await ctx.emit({
     type: 'session.accepted',
     sessionId,
@@ -155,22 +156,6 @@ export async function acceptSession(ctx: CommandContext, repId: string, sessionI
 /** A session that leaves its queue leaves its waiting rule behind. */
 export async function cancelQueueTimers(ctx: CommandContext, sessionId: string): Promise<void> {
   await ctx.cancelTimers(WAITING_RULE_TIMER, sessionId);
-}
-
-/** E9: a pending offer ends without excluding its rep. Returns how many were rescinded. */
-export async function rescindPendingOffers(ctx: CommandContext, sessionId: string, reason: string): Promise<number> {
-  const pending = await ctx.tx
-    .selectFrom('offers')
-    .select(['id', 'rep_id'])
-    .where('session_id', '=', sessionId)
-    .where('state', '=', 'pending')
-    .execute();
-  for (const offer of pending) {
-    await ctx.tx.updateTable('offers').set({ state: 'rescinded', ended_at: ctx.now }).where('id', '=', offer.id).execute();
-    await ctx.cancelTimers(OFFER_EXPIRE_TIMER, offer.id);
-    await ctx.emit({ type: 'offer.rescinded', sessionId, repId: offer.rep_id, data: { offerId: offer.id, reason } });
-  }
-  return pending.length;
 }
 
 /** E3 (3): a rep's load changed; they have been at the new load since now. */
@@ -218,7 +203,8 @@ export async function endSession(
   }
   const participants = await participantsOf(ctx.tx, sessionId);
   await updateSession(ctx.tx, sessionId, { state: 'ended', queue_id: null, ended_at: ctx.now, end_reason: reason });
-  const rescinded = await rescindPendingOffers(ctx, sessionId, 'session_ended');
+  // E9, S4: the session's pending offer goes, and so do those of its invitations, which end.
+  const rescinded = await rescindOffers(ctx, { sessionId }, 'session_ended');
   await endOpenInvitations(ctx, sessionId, 'session_ended');
   await ctx.tx.deleteFrom('timers').where('ref', '=', sessionId).execute();
   await ctx.emit({

@@ -6,6 +6,8 @@ import { adminAuditSchema } from './migrations/0003-admin-audit.js';
 import { routingIndexesSchema } from './migrations/0004-routing-indexes.js';
 import { invitationsSchema } from './migrations/0005-invitations.js';
 import { cobrowseSchema } from './migrations/0006-cobrowse.js';
+import { invitationOffersSchema } from './migrations/0007-invitation-offers.js';
+import { nodeLivenessSchema } from './migrations/0008-node-liveness.js';
 
 /** Numbered migrations, in order. Append; never edit one that has shipped. */
 function migrations(kind: StoreKind): Record<string, Migration> {
@@ -16,6 +18,8 @@ function migrations(kind: StoreKind): Record<string, Migration> {
     '0004-routing-indexes': routingIndexesSchema(kind),
     '0005-invitations': invitationsSchema(),
     '0006-cobrowse': cobrowseSchema(kind),
+    '0007-invitation-offers': invitationOffersSchema(kind),
+    '0008-node-liveness': nodeLivenessSchema(),
   };
 }
 

@@ -149,6 +149,8 @@ export interface OfferTable {
   expires_at: number;
   ended_at: number | null;
   explanation: string;
+  /** S1 (migration 0007): the invitation offered; null for an offer of a waiting session. */
+  invitation_id: string | null;
 }
 
 export interface ExclusionTable {
@@ -206,6 +208,8 @@ export interface InvitationTable {
   created_at: number;
   ended_at: number | null;
   accepted_by: string | null;
+  /** The session's priority, copied when invited (migration 0007): Q4 order among a queue's invitations. */
+  priority: number;
 }
 
 export interface Database {
@@ -312,3 +316,23 @@ export interface Database {
 }
 
 export type CobrowseFrameRow = Selectable<CobrowseFrameTable>;
+
+/** Nodes on one database and the connections each holds (migration 0008). */
+export interface NodeTable {
+  id: string;
+  started_at: number;
+  /** On the liveness clock (wall time), not the routing clock. */
+  heartbeat_at: number;
+}
+
+export interface NodeConnectionTable {
+  node_id: string;
+  kind: 'rep' | 'customer';
+  subject_id: string;
+  connections: number;
+}
+
+export interface Database {
+  nodes: NodeTable;
+  node_connections: NodeConnectionTable;
+}

@@ -1,11 +1,13 @@
 /**
- * Equilibrium reads only the rows that decide (src/engine/equilibrium-run.ts, migration
- * 0004): the free reps through the `presence_free` index, the heads of their queues
- * through `sessions_offerable`. These tests hold that to the definition:
+ * Equilibrium reads only the rows that decide (src/engine/equilibrium-run.ts, migrations
+ * 0004 and 0007): the free reps through the `presence_free` index, the heads of their
+ * queues through `sessions_offerable` and `invitations_offerable`. These tests hold that
+ * to the definition:
  *
  * - on random stores (few and many free reps, loads, locks, limits, exclusions, pending
- *   offers, skills, ties), one pass plans exactly the offers that planning over every
- *   connected rep and every waiting session plans (E1–E3, E6–E8, X5);
+ *   offers, skills, ties, open and closed invitations with their missed offers), one pass
+ *   plans exactly the offers that planning over every connected rep, every waiting session
+ *   and every open invitation plans (E1–E3, E6–E8, X5, S1);
  * - the columns the indexes are built on (pending offers, active sessions, the policy's
  *   limit and lock rule) always equal what the base tables say, whatever writes them.
  */
@@ -16,6 +18,7 @@ import { planOffers } from '../../src/core/equilibrium.js';
 import { isAutomatic } from '../../src/core/ranking.js';
 import { unavailableReason } from '../../src/core/rep-state.js';
 import type { SessionSnapshot } from '../../src/core/routing-types.js';
+import { heldOfferKey } from '../../src/core/offer-candidates.js';
 import type { CommandContext } from '../../src/engine/command-runner.js';
 import { FEW_FREE_REPS, runEquilibrium } from '../../src/engine/equilibrium-run.js';
 import { randomIds } from '../../src/engine/ids.js';
@@ -29,6 +32,7 @@ const TEAMS = ['a', 'b', 'e', 'm'] as const;
 const SKILLS = ['os', 'windows', 'win11', 'mac', 'net', 'vpn'] as const;
 const POLICIES = ['standard', 'solo', 'duo', 'nogen'] as const;
 const QUEUES = ['team:a', 'team:b', 'team:e', 'team:m', 'general', 'rep:r000'] as const;
+const INVITATION_QUEUES = ['team:a', 'team:b', 'team:e', 'team:m', 'rep:r001'] as const;
 const MAX_REPS = 3 * FEW_FREE_REPS;
 
 interface RepWorld {
@@ -54,11 +58,27 @@ interface SessionWorld {
   skills: readonly (typeof SKILLS)[number][];
 }
 
+/** S1: an invitation to join an active session owned by rep `owner`. */
+interface InvitationWorld {
+  queue: (typeof INVITATION_QUEUES)[number];
+  open: boolean;
+  priority: number;
+  createdAt: number;
+  owner: number;
+  participants: number[];
+  /** Reps who rejected it or let its offer expire (E6). */
+  missed: number[];
+  skills: readonly (typeof SKILLS)[number][];
+}
+
 interface World {
   reps: RepWorld[];
   sessions: SessionWorld[];
   exclusions: [number, number][];
   offers: [number, number][];
+  invitations: InvitationWorld[];
+  /** Pending offers of invitations: [rep, invitation]. */
+  invitationOffers: [number, number][];
   generalAlgorithm: 'least_busy' | 'skills_least_busy';
 }
 
@@ -85,12 +105,26 @@ const sessionArb: fc.Arbitrary<SessionWorld> = fc.record({
   skills: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray([...SKILLS], { maxLength: 2 }) }),
 });
 
+const invitationArb: fc.Arbitrary<InvitationWorld> = fc.record({
+  queue: fc.constantFrom(...INVITATION_QUEUES),
+  open: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  priority: fc.nat(2),
+  // Ties with sessions' waiting-since times, on purpose (Q4 across both kinds).
+  createdAt: fc.nat(6),
+  owner: fc.nat(MAX_REPS),
+  participants: fc.array(fc.nat(MAX_REPS), { maxLength: 2 }),
+  missed: fc.array(fc.nat(MAX_REPS), { maxLength: 6 }),
+  skills: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray([...SKILLS], { maxLength: 2 }) }),
+});
+
 const worldArb: fc.Arbitrary<World> = fc.record({
   // Few reps (a pass reads every free rep) or more than FEW_FREE_REPS (it reads per queue).
   reps: fc.oneof(fc.array(repArb, { minLength: 1, maxLength: 12 }), fc.array(repArb, { minLength: 2 * FEW_FREE_REPS, maxLength: MAX_REPS })),
   sessions: fc.oneof(fc.array(sessionArb, { maxLength: 12 }), fc.array(sessionArb, { minLength: 20, maxLength: 160, size: 'max' })),
   exclusions: fc.array(fc.tuple(fc.nat(MAX_REPS), fc.nat(160)), { maxLength: 200, size: 'max' }),
   offers: fc.array(fc.tuple(fc.nat(MAX_REPS), fc.nat(160)), { maxLength: 40, size: 'max' }),
+  invitations: fc.oneof({ weight: 1, arbitrary: fc.constant<InvitationWorld[]>([]) }, { weight: 2, arbitrary: fc.array(invitationArb, { maxLength: 12 }) }),
+  invitationOffers: fc.array(fc.tuple(fc.nat(MAX_REPS), fc.nat(12)), { maxLength: 6 }),
   generalAlgorithm: fc.constantFrom('least_busy', 'skills_least_busy'),
 });
 
@@ -205,6 +239,7 @@ async function build(db: Db, world: World): Promise<string[]> {
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
+  const invitations = await buildInvitations(db, world);
   const busyReps = new Set<string>();
   const busySessions = new Set<string>();
   for (const [ri, sj] of world.offers) {
@@ -216,10 +251,59 @@ async function build(db: Db, world: World): Promise<string[]> {
     busySessions.add(session);
     await db
       .insertInto('offers')
-      .values({ id: `o-${rep}`, session_id: session, rep_id: rep, state: 'pending', made_at: T0, expires_at: T0 + 60_000, ended_at: null, explanation: '{}' })
+      .values({ id: `o-${rep}`, session_id: session, rep_id: rep, state: 'pending', made_at: T0, expires_at: T0 + 60_000, ended_at: null, explanation: '{}', invitation_id: null })
+      .execute();
+  }
+  for (const [ri, ij] of world.invitationOffers) {
+    const rep = repId(ri % n);
+    const invitation = invitations[ij % Math.max(1, invitations.length)];
+    if (invitation === undefined || !invitation.open || busyReps.has(rep) || busySessions.has(invitation.id)) continue;
+    busyReps.add(rep);
+    busySessions.add(invitation.id);
+    await db
+      .insertInto('offers')
+      .values({ id: `o-${rep}`, session_id: invitation.sessionId, rep_id: rep, state: 'pending', made_at: T0, expires_at: T0 + 60_000, ended_at: null, explanation: '{}', invitation_id: invitation.id })
       .execute();
   }
   return waiting;
+}
+
+/** S1: each invitation's session (active, with its owner and participants), the invitation, and the offers missed. */
+async function buildInvitations(db: Db, world: World): Promise<{ id: string; sessionId: string; open: boolean }[]> {
+  const n = world.reps.length;
+  const out: { id: string; sessionId: string; open: boolean }[] = [];
+  for (const [j, inv] of world.invitations.entries()) {
+    const id = `i${String(j).padStart(3, '0')}`;
+    const sessionId = `shared-${j}`;
+    const owner = repId(inv.owner % n);
+    await db.insertInto('sessions').values({ ...sessionRow(sessionId, { state: 'active', queueId: null, priority: inv.priority, skills: inv.skills }), owner_id: owner }).execute();
+    const inSession = new Set([owner, ...inv.participants.map((p) => repId(p % n))]);
+    for (const rep of inSession) {
+      await db.insertInto('participants').values({ session_id: sessionId, user_id: rep, role: rep === owner ? 'owner' : 'participant', joined_at: T0 }).execute();
+    }
+    await db
+      .insertInto('invitations')
+      .values({
+        id,
+        session_id: sessionId,
+        inviter_id: owner,
+        queue_id: inv.queue,
+        state: inv.open ? 'open' : 'withdrawn',
+        created_at: T0 + inv.createdAt,
+        ended_at: null,
+        accepted_by: null,
+        priority: inv.priority,
+      })
+      .execute();
+    for (const [k, m] of [...new Set(inv.missed.map((r) => repId(r % n)))].entries()) {
+      await db
+        .insertInto('offers')
+        .values({ id: `m-${id}-${k}`, session_id: sessionId, rep_id: m, state: k % 2 === 0 ? 'rejected' : 'expired', made_at: T0, expires_at: T0, ended_at: T0, explanation: '{}', invitation_id: id })
+        .execute();
+    }
+    out.push({ id, sessionId, open: inv.open });
+  }
+  return out;
 }
 
 /** The reference: every waiting session without an offer, read from the base tables. */
@@ -232,7 +316,7 @@ async function everyOfferableSession(db: Db): Promise<SessionSnapshot[]> {
     .execute();
   const exclusions = await db.selectFrom('exclusions').selectAll().execute();
   const participants = await db.selectFrom('participants').selectAll().execute();
-  return rows.map((r) => ({
+  const sessions = rows.map((r) => ({
     id: r.id,
     queueId: r.queue_id!,
     priority: r.priority,
@@ -242,6 +326,29 @@ async function everyOfferableSession(db: Db): Promise<SessionSnapshot[]> {
     participantRepIds: participants.filter((p) => p.session_id === r.id).map((p) => p.user_id),
     pendingOfferRepId: null,
   }));
+  // S1: every open invitation without a pending offer, as the planner takes it.
+  const invitations = await db
+    .selectFrom('invitations')
+    .innerJoin('sessions', 'sessions.id', 'invitations.session_id')
+    .select(['invitations.id', 'invitations.session_id', 'invitations.inviter_id', 'invitations.queue_id', 'invitations.created_at', 'sessions.priority', 'sessions.required_skills'])
+    .where('invitations.state', '=', 'open')
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('offers').select('offers.id').whereRef('offers.invitation_id', '=', 'invitations.id').where('offers.state', '=', 'pending'))))
+    .execute();
+  const missed = await db.selectFrom('offers').select(['invitation_id', 'rep_id']).where('state', 'in', ['rejected', 'expired']).execute();
+  return [
+    ...sessions,
+    ...invitations.map((i) => ({
+      id: i.session_id,
+      invitationId: i.id,
+      queueId: i.queue_id,
+      priority: i.priority,
+      waitingSince: i.created_at,
+      requiredSkills: JSON.parse(i.required_skills) as string[],
+      excludedRepIds: [...new Set([i.inviter_id, ...missed.filter((m) => m.invitation_id === i.id).map((m) => m.rep_id)])],
+      participantRepIds: participants.filter((p) => p.session_id === i.session_id).map((p) => p.user_id),
+      pendingOfferRepId: null,
+    })),
+  ];
 }
 
 /** Derived columns that disagree with the base tables, as readable lines. */
@@ -263,10 +370,15 @@ async function derivedColumnErrors(db: Db): Promise<string[]> {
     const actual = { pending_offers: r.pending_offers, active_sessions: r.active_sessions, session_limit: r.session_limit, lock_blocks: r.lock_blocks };
     if (JSON.stringify(actual) !== JSON.stringify(expected)) errors.push(`${r.user_id}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`);
   }
+  // A session counts its own offers; an invitation's (S1) count for the invitation.
   const sessions = await sql<{ id: string; pending_offers: number; offers: number }>`
-    select s.id, s.pending_offers, (select count(*) from offers o where o.session_id = s.id and o.state = 'pending') as offers
+    select s.id, s.pending_offers, (select count(*) from offers o where o.session_id = s.id and o.invitation_id is null and o.state = 'pending') as offers
     from sessions s`.execute(db);
   for (const s of sessions.rows) if (s.pending_offers !== Number(s.offers)) errors.push(`session ${s.id}: pending_offers ${s.pending_offers} != ${s.offers}`);
+  const invitations = await sql<{ id: string; pending_offers: number; offers: number }>`
+    select i.id, i.pending_offers, (select count(*) from offers o where o.invitation_id = i.id and o.state = 'pending') as offers
+    from invitations i`.execute(db);
+  for (const i of invitations.rows) if (i.pending_offers !== Number(i.offers)) errors.push(`invitation ${i.id}: pending_offers ${i.pending_offers} != ${i.offers}`);
   return errors;
 }
 
@@ -290,8 +402,9 @@ function fakeContext(tx: Db): CommandContext {
 describe.each(STORE_KINDS)('Equilibrium reads only what decides, on %s', (kind) => {
   const start = useRoutingHarness(kind);
 
-  it('E1–E3, E6–E8, X5: one pass plans exactly what planning over every connected rep and every waiting session plans', async () => {
+  it('E1–E3, E6–E8, X5, S1: one pass plans exactly what planning over every connected rep, every waiting session and every open invitation plans', async () => {
     let manyFreeWithOffers = 0;
+    let invitationOffers = 0;
     const h = await start(fixedSite());
     await fc.assert(
       fc.asyncProperty(worldArb, async (world) => {
@@ -302,17 +415,19 @@ describe.each(STORE_KINDS)('Equilibrium reads only what decides, on %s', (kind) 
             const reps = await loadReps(tx);
             const queues = (await loadQueues(tx)).filter(isAutomatic);
             const expected = planOffers(queues, await everyOfferableSession(tx), reps, await loadSkills(tx), T0 + 10_000);
-            const free = reps.filter((r) => unavailableReason(r) === null && r.pendingOfferSessionId === null).length;
+            const free = reps.filter((r) => unavailableReason(r) === null && heldOfferKey(r) === null).length;
             if (free > FEW_FREE_REPS && expected.length > 0) manyFreeWithOffers += 1;
+            invitationOffers += expected.filter((e) => e.invitationId !== null).length;
             const made = await runEquilibrium(fakeContext(tx));
-            const offers = await tx.selectFrom('offers').select(['session_id', 'rep_id', 'explanation']).where('made_at', '=', T0 + 10_000).execute();
-            const pairs = (list: { sessionId: string; repId: string }[]) => list.map((o) => `${o.sessionId}->${o.repId}`).sort();
-            expect(pairs(offers.map((o) => ({ sessionId: o.session_id, repId: o.rep_id })))).toEqual(pairs([...expected]));
+            const offers = await tx.selectFrom('offers').select(['session_id', 'invitation_id', 'rep_id', 'explanation']).where('made_at', '=', T0 + 10_000).execute();
+            const key = (o: { sessionId: string; invitationId: string | null }) => o.invitationId ?? o.sessionId;
+            const pairs = (list: { sessionId: string; invitationId: string | null; repId: string }[]) => list.map((o) => `${key(o)}->${o.repId}`).sort();
+            expect(pairs(offers.map((o) => ({ sessionId: o.session_id, invitationId: o.invitation_id, repId: o.rep_id })))).toEqual(pairs([...expected]));
             expect(made).toBe(expected.length);
             // The choice is explained by the same comparison (E11).
             for (const o of offers) {
               const mine = JSON.parse(o.explanation) as { chosen: { repId: string }; runnerUp: { repId: string } | null; decidedBy: string };
-              const theirs = expected.find((e) => e.sessionId === o.session_id)!.explanation;
+              const theirs = expected.find((e) => key(e) === (o.invitation_id ?? o.session_id))!.explanation;
               expect({ chosen: mine.chosen.repId, runnerUp: mine.runnerUp?.repId ?? null, decidedBy: mine.decidedBy }).toEqual({
                 chosen: theirs.chosen.repId,
                 runnerUp: theirs.runnerUp?.repId ?? null,
@@ -328,11 +443,12 @@ describe.each(STORE_KINDS)('Equilibrium reads only what decides, on %s', (kind) 
       }),
       { numRuns: Number(process.env.ROUTING_INDEX_RUNS ?? 25) },
     );
-    // The generator must reach the path where a pass reads free reps per queue.
+    // The generator must reach the path where a pass reads free reps per queue, and offer invitations.
     expect(manyFreeWithOffers).toBeGreaterThan(0);
+    expect(invitationOffers).toBeGreaterThan(0);
   }, 240_000);
 
-  it('the indexed columns follow every write: offers answered, sessions accepted, ended and moved, policies and users changed', async () => {
+  it('the indexed columns follow every write: offers answered, sessions accepted, ended and moved, invitations offered and ended, policies and users changed', async () => {
     const world: World = {
       reps: Array.from({ length: 6 }, (_, i) => ({
         connected: true,
@@ -351,6 +467,8 @@ describe.each(STORE_KINDS)('Equilibrium reads only what decides, on %s', (kind) 
       sessions: [],
       exclusions: [],
       offers: [],
+      invitations: [],
+      invitationOffers: [],
       generalAlgorithm: 'least_busy',
     };
     const h = await start(fixedSite());
@@ -377,6 +495,29 @@ describe.each(STORE_KINDS)('Equilibrium reads only what decides, on %s', (kind) 
     await h.engine.setLocked('r001', true);
     await h.engine.setOptedOut('r002', true);
     await h.engine.repDisconnected('r003');
+    expect(await derivedColumnErrors(h.db)).toEqual([]);
+    // S1: an invitation's offer counts for its rep and the invitation, not for the session.
+    for (const [rep, teamId] of [['r006', 'b'], ['r007', 'b'], ['r008', 'e']] as const) {
+      await h.db.insertInto('team_members').values({ team_id: teamId, user_id: rep, role: 'member' }).execute();
+      await h.db.updateTable('users').set({ policy_id: 'nogen' }).where('id', '=', rep).execute();
+      await h.connect(rep);
+    }
+    const first = await h.engine.inviteToSession('r004', 'act-r004-0', 'team:b');
+    const second = await h.engine.inviteToSession('r004', 'act-r004-0', 'team:e');
+    expect((await h.pendingOffers()).filter((o) => o.invitation_id !== null)).toHaveLength(2);
+    expect(await derivedColumnErrors(h.db)).toEqual([]);
+    const offered = (await h.offerForInvitation(first.id))!;
+    await h.engine.rejectOffer(offered.rep_id, offered.id);
+    expect(await derivedColumnErrors(h.db)).toEqual([]);
+    await h.engine.withdrawInvitation('r004', second.id);
+    expect(await derivedColumnErrors(h.db)).toEqual([]);
+    const again = (await h.offerForInvitation(first.id))!;
+    await h.engine.acceptOffer(again.rep_id, again.id);
+    expect(await derivedColumnErrors(h.db)).toEqual([]);
+    const third = await h.engine.inviteToSession('r004', 'act-r004-0', 'team:e');
+    expect(await h.offerForInvitation(third.id)).toBeDefined();
+    await h.engine.endSession('act-r004-0', { kind: 'api' }, 'completed');
+    expect((await h.invitation(third.id)).state).toBe('ended');
     expect(await derivedColumnErrors(h.db)).toEqual([]);
     // Configuration: a policy's settings change, and a user moves to another policy.
     await h.db.updateTable('policies').set({ settings: JSON.stringify({ maxSessions: 7, unavailableWhenLocked: false }) }).where('id', '=', 'solo').execute();

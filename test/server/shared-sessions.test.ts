@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../support/test-stores.js';
-import { RepClient, startIssueSession, startTestLobby, type TestLobby } from '../support/lobby-harness.js';
+import { FIXTURE_SITE } from '../support/fixture-site.js';
+import { RepClient, startIssueSession, startTestLobby, type LiveSocket, type TestLobby } from '../support/lobby-harness.js';
 
 describe.each(STORE_KINDS)('shared sessions (S1–S4) on %s', (kind) => {
   let t: TestLobby;
@@ -98,5 +99,93 @@ describe.each(STORE_KINDS)('shared sessions (S1–S4) on %s', (kind) => {
     const rows = await t.lobby.store.db.selectFrom('invitations').select(['id', 'state']).where('session_id', '=', sessionId).orderBy('created_at').execute();
     expect(Object.fromEntries(rows.map((r) => [r.id, r.state]))).toEqual({ [one.body.id]: 'withdrawn', [two.body.id]: 'ended' });
     expect((await cara.get('/api/rep/invitations')).body.invitations).toEqual([]);
+  });
+});
+
+/** S1: the same site, but the helpdesk routes automatically, so that its invitations are offered. */
+const ROUTED_SITE = {
+  ...FIXTURE_SITE,
+  teams: FIXTURE_SITE.teams.map((team) => (team.id === 'helpdesk' ? { ...team, algorithm: 'least_busy', offerTimeoutSeconds: 30 } : team)),
+};
+
+describe.each(STORE_KINDS)('invitation offers over the API and the live feed (S1, E4, E5) on %s', (kind) => {
+  let t: TestLobby;
+  let ann: RepClient;
+  let bob: RepClient;
+  beforeAll(async () => {
+    t = await startTestLobby(kind, ROUTED_SITE);
+    [ann, bob] = await Promise.all([RepClient.login(t.url, 'ann'), RepClient.login(t.url, 'bob')]);
+  });
+  afterAll(async () => t?.close());
+
+  /** Ann, alone on line, is offered a printer session and accepts it; then Bob comes on line. */
+  async function annOwnsOne(annSocket: LiveSocket) {
+    const { sessionId } = await startIssueSession(t.url, 'printer', 'Casey Customer');
+    await annSocket.event('offer.made', sessionId);
+    const offer = (await ann.get('/api/rep/offers/current')).body.offer;
+    expect(offer).toMatchObject({ sessionId, invitation: null });
+    expect((await ann.post(`/api/rep/offers/${offer.id}/accept`)).status).toBe(200);
+    const bobSocket = await bob.socket();
+    await bobSocket.next((m) => m.type === 'hello');
+    return { sessionId, bobSocket };
+  }
+
+  it('S1, S2: a team invitation reaches a free member as an offer, live; accepting it over the API joins as a participant', async () => {
+    const annSocket = await ann.socket();
+    await annSocket.next((m) => m.type === 'hello');
+    const { sessionId, bobSocket } = await annOwnsOne(annSocket);
+
+    const invited = await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'team:helpdesk' });
+    expect(invited.status).toBe(201);
+    const made = await bobSocket.event('offer.made', sessionId);
+    expect(made).toMatchObject({ repId: 'bob', queueId: 'team:helpdesk', data: { invitationId: invited.body.id } });
+    const current = (await bob.get('/api/rep/offers/current')).body.offer;
+    expect(current).toMatchObject({
+      id: made.data.offerId,
+      sessionId,
+      expiresAt: current.madeAt + 30_000,
+      invitation: { id: invited.body.id, inviterId: 'ann', inviterName: 'Ann Archer', queueId: 'team:helpdesk', queueName: 'Helpdesk' },
+      session: { id: sessionId, state: 'active', ownerId: 'ann', ownerName: 'Ann Archer', customerName: 'Casey Customer' },
+    });
+    // Ann holds no offer: she owns the session and sent the invitation.
+    expect((await ann.get('/api/rep/offers/current')).body.offer).toBeNull();
+
+    const accepted = await bob.post(`/api/rep/offers/${current.id}/accept`);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.session).toMatchObject({ id: sessionId, state: 'active', ownerId: 'ann' });
+    await bobSocket.event('participant.joined', sessionId);
+    expect((await annSocket.event('invitation.accepted', sessionId)).data.invitationId).toBe(invited.body.id);
+    const detail = await bob.get(`/api/rep/sessions/${sessionId}`);
+    expect(detail.body.participants.map((p: any) => [p.id, p.role])).toEqual([
+      ['ann', 'owner'],
+      ['bob', 'participant'],
+    ]);
+    expect((await bob.get('/api/rep/offers/current')).body.offer).toBeNull();
+    await ann.post(`/api/rep/sessions/${sessionId}/end`);
+    await Promise.all([annSocket.close(), bobSocket.close()]);
+  });
+
+  it('S4, E5: a rejected invitation offer leaves the invitation open to join by hand; withdrawing one rescinds its offer, live', async () => {
+    const annSocket = await ann.socket();
+    await annSocket.next((m) => m.type === 'hello');
+    const { sessionId, bobSocket } = await annOwnsOne(annSocket);
+
+    const first = await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'team:helpdesk' });
+    const offer = (await bobSocket.event('offer.made', sessionId)).data;
+    expect((await bob.post(`/api/rep/offers/${offer.offerId}/reject`)).status).toBe(204);
+    expect((await bob.get('/api/rep/offers/current')).body.offer).toBeNull();
+    expect((await bob.get('/api/rep/invitations')).body.invitations.map((i: any) => i.id)).toEqual([first.body.id]);
+    expect((await ann.post(`/api/rep/invitations/${first.body.id}/withdraw`)).status).toBe(204);
+
+    // A second invitation is offered to Bob again (he rejected the first, not this one) and withdrawn.
+    const second = await ann.post(`/api/rep/sessions/${sessionId}/invitations`, { queueId: 'team:helpdesk' });
+    const made = await bobSocket.next((m) => m.type === 'event' && m.event.type === 'offer.made' && m.event.data.invitationId === second.body.id);
+    expect((await ann.post(`/api/rep/invitations/${second.body.id}/withdraw`)).status).toBe(204);
+    const rescinded = await bobSocket.event('offer.rescinded', sessionId);
+    expect(rescinded.data).toMatchObject({ offerId: made.event.data.offerId, reason: 'invitation_withdrawn', invitationId: second.body.id });
+    const late = await bob.post(`/api/rep/offers/${made.event.data.offerId}/accept`);
+    expect(late.status).toBe(409);
+    await ann.post(`/api/rep/sessions/${sessionId}/end`);
+    await Promise.all([annSocket.close(), bobSocket.close()]);
   });
 });

@@ -153,11 +153,39 @@ export class RoutingHarness {
     return rows[0];
   }
 
-  /** The pending offer of a session, or undefined. */
+  /** The pending offer of a waiting session, or undefined (offers of its invitations are not its own). */
   async offerFor(sessionId: string): Promise<OfferRow | undefined> {
-    const rows = await this.db.selectFrom('offers').selectAll().where('session_id', '=', sessionId).where('state', '=', 'pending').execute();
+    const rows = await this.db
+      .selectFrom('offers')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .where('invitation_id', 'is', null)
+      .where('state', '=', 'pending')
+      .execute();
     if (rows.length > 1) throw new Error(`X5 broken: session ${sessionId} has ${rows.length} pending offers`);
     return rows[0];
+  }
+
+  /** S1: the pending offer of an invitation, or undefined. */
+  async offerForInvitation(invitationId: string): Promise<OfferRow | undefined> {
+    const rows = await this.db.selectFrom('offers').selectAll().where('invitation_id', '=', invitationId).where('state', '=', 'pending').execute();
+    if (rows.length > 1) throw new Error(`X5 broken: invitation ${invitationId} has ${rows.length} pending offers`);
+    return rows[0];
+  }
+
+  /** S1: every offer of an invitation in the order they were made: `rep:state`. */
+  async invitationOfferHistory(invitationId: string): Promise<string[]> {
+    const made = (await this.events({ type: 'offer.made' })).filter((e) => e.data.invitationId === invitationId);
+    const rows = await this.db.selectFrom('offers').select(['id', 'rep_id', 'state']).where('invitation_id', '=', invitationId).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return made.map((e) => {
+      const row = byId.get(String(e.data.offerId));
+      return `${row?.rep_id}:${row?.state}`;
+    });
+  }
+
+  invitation(id: string) {
+    return this.db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   }
 
   /** Who holds the session's pending offer, or null. */
@@ -228,28 +256,45 @@ export class RoutingHarness {
     return { sessions, offers, exclusions, participants, presence, timers };
   }
 
-  /** X5 over the whole store: at most one pending offer per rep and per session. */
+  /**
+   * X5 over the whole store: at most one pending offer per rep and per session or
+   * invitation; a session's offer is of a waiting session, an invitation's (S1) of an open
+   * invitation to an active session, to a rep who is not in it and did not send it.
+   */
   async checkOfferInvariants(): Promise<void> {
     const pending = await this.pendingOffers();
     const reps = new Set<string>();
-    const sessions = new Set<string>();
+    const candidates = new Set<string>();
     for (const o of pending) {
+      const key = o.invitation_id === null ? `session:${o.session_id}` : `invitation:${o.invitation_id}`;
       if (reps.has(o.rep_id)) throw new Error(`X5 broken: ${o.rep_id} holds two pending offers`);
-      if (sessions.has(o.session_id)) throw new Error(`X5 broken: session ${o.session_id} has two pending offers`);
+      if (candidates.has(key)) throw new Error(`X5 broken: ${key} has two pending offers`);
       reps.add(o.rep_id);
-      sessions.add(o.session_id);
+      candidates.add(key);
       const s = await this.session(o.session_id);
-      if (s.state !== 'waiting') throw new Error(`pending offer ${o.id} for a session that is ${s.state}`);
+      if (o.invitation_id === null) {
+        if (s.state !== 'waiting') throw new Error(`pending offer ${o.id} for a session that is ${s.state}`);
+      } else {
+        const invitation = await this.invitation(o.invitation_id);
+        if (invitation.state !== 'open') throw new Error(`pending offer ${o.id} for an invitation that is ${invitation.state}`);
+        if (s.state !== 'active') throw new Error(`pending offer ${o.id} of an invitation to a session that is ${s.state}`);
+        if (invitation.inviter_id === o.rep_id) throw new Error(`pending offer ${o.id} of an invitation to its own inviter`);
+        const inSession = await this.db.selectFrom('participants').select('user_id').where('session_id', '=', s.id).where('user_id', '=', o.rep_id).executeTakeFirst();
+        if (inSession) throw new Error(`pending offer ${o.id} of an invitation to ${o.rep_id}, who is already in the session`);
+      }
       if (o.expires_at < this.clock.now()) throw new Error(`pending offer ${o.id} outlived its expiry`);
     }
   }
 
   /**
    * E1/E7: no connected, available rep without an offer is left idle while a session they
-   * are not excluded from waits unoffered in one of their automatic queues.
+   * are not excluded from (or, S1, an invitation they may take) waits unoffered in one of
+   * their automatic queues.
    */
   async checkNoIdleRepWithWork(): Promise<void> {
-    const reps = (await loadReps(this.db)).filter((r) => unavailableReason(r) === null && r.pendingOfferSessionId === null);
+    const reps = (await loadReps(this.db)).filter(
+      (r) => unavailableReason(r) === null && r.pendingOfferSessionId === null && (r.pendingOfferInvitationId ?? null) === null,
+    );
     const queues = (await loadQueues(this.db)).filter(isAutomatic);
     for (const rep of reps) {
       const mine = queues.filter((q) => isMemberOf(rep, q)).map((q) => q.id);
@@ -263,6 +308,29 @@ export class RoutingHarness {
         .where((eb) => eb.not(eb.exists(eb.selectFrom('exclusions').select('rep_id').whereRef('exclusions.session_id', '=', 'sessions.id').where('exclusions.rep_id', '=', rep.id))))
         .execute();
       if (waiting.length > 0) throw new Error(`E1 broken: ${rep.id} is free while ${waiting.length} session(s) wait unoffered in their queues`);
+      // S1: nor an open invitation they did not send, to a session they are not in, whose offer they never missed.
+      const invitations = await this.db
+        .selectFrom('invitations')
+        .select('id')
+        .where('state', '=', 'open')
+        .where('queue_id', 'in', mine)
+        .where('inviter_id', '!=', rep.id)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('offers').select('id').whereRef('offers.invitation_id', '=', 'invitations.id').where('offers.state', '=', 'pending'))))
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('offers')
+                .select('id')
+                .whereRef('offers.invitation_id', '=', 'invitations.id')
+                .where('offers.rep_id', '=', rep.id)
+                .where('offers.state', 'in', ['rejected', 'expired']),
+            ),
+          ),
+        )
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('participants').select('user_id').whereRef('participants.session_id', '=', 'invitations.session_id').where('participants.user_id', '=', rep.id))))
+        .execute();
+      if (invitations.length > 0) throw new Error(`E1 broken: ${rep.id} is free while ${invitations.length} invitation(s) wait unoffered in their queues`);
     }
   }
 

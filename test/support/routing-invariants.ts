@@ -4,7 +4,7 @@
  * the list of ids and what they mean is at the top of the test file.
  */
 import type { LobbyEvent } from '../../src/store/queries/events.js';
-import { Model, compareQueueOrder, isAutomatic, type SiteModel, type State } from './routing-model.js';
+import { Model, compareQueueOrder, isAutomatic, offerKey, type SiteModel, type State } from './routing-model.js';
 
 export interface Violation {
   id: string;
@@ -49,26 +49,39 @@ export function checkInvariants(site: SiteModel, s: State, batches: readonly (re
     }
   }
 
-  // [X5]
-  const perSession = new Map<string, number>();
+  // [X5]: one pending offer per rep, and per candidate: a waiting session, or (S1) an
+  // open invitation to an active session (never a closed one).
+  const perCandidate = new Map<string, number>();
   const perRep = new Map<string, number>();
   for (const o of pending) {
-    perSession.set(o.session_id, (perSession.get(o.session_id) ?? 0) + 1);
+    perCandidate.set(offerKey(o), (perCandidate.get(offerKey(o)) ?? 0) + 1);
     perRep.set(o.rep_id, (perRep.get(o.rep_id) ?? 0) + 1);
     const session = sessionById.get(o.session_id);
-    if (!session || session.state !== 'waiting') v('X5', `pending offer ${o.id} is for ${session?.state ?? 'unknown'} session ${o.session_id}`);
+    if (o.invitation_id === null) {
+      if (!session || session.state !== 'waiting') v('X5', `pending offer ${o.id} is for ${session?.state ?? 'unknown'} session ${o.session_id}`);
+    } else {
+      const invitation = s.invitations.find((i) => i.id === o.invitation_id);
+      if (!invitation || invitation.state !== 'open') v('X5', `pending offer ${o.id} is for ${invitation?.state ?? 'unknown'} invitation ${o.invitation_id}`);
+      if (!session || session.state !== 'active') v('X5', `pending offer ${o.id} of invitation ${o.invitation_id} is to join ${session?.state ?? 'unknown'} session ${o.session_id}`);
+    }
   }
-  for (const [id, n] of perSession) if (n > 1) v('X5', `session ${id} has ${n} pending offers`);
+  for (const [key, n] of perCandidate) if (n > 1) v('X5', `${key} has ${n} pending offers`);
   for (const [id, n] of perRep) if (n > 1) v('X5', `rep ${id} holds ${n} pending offers`);
 
+  // [S4]: an invitation is open only while its session is active.
+  for (const i of s.invitations) {
+    const session = sessionById.get(i.session_id);
+    if (i.state === 'open' && session?.state !== 'active') v('S4', `invitation ${i.id} is open but its session ${i.session_id} is ${session?.state ?? 'unknown'}`);
+  }
+
   for (const o of pending) {
-    const session = sessionById.get(o.session_id);
-    if (!session || session.state !== 'waiting') continue;
-    const queue = session.queue_id === null ? undefined : site.queues.get(session.queue_id);
+    const c = m.candidateOf(o);
+    if (!c) continue; // reported above
+    const queue = c.queue_id === null ? undefined : site.queues.get(c.queue_id);
     // [E2]
-    if (!isAutomatic(queue)) v('E2', `pending offer ${o.id} of session ${session.id} in non-automatic queue ${String(session.queue_id)}`);
-    const why = m.whyNotEligible(o.rep_id, session);
-    if (why !== null) v('E2', `pending offer ${o.id} of session ${session.id} (${String(session.queue_id)}) to ${m.describeRep(o.rep_id)}, who is not eligible: ${why}`);
+    if (!isAutomatic(queue)) v('E2', `pending offer ${o.id} of ${c.key} in non-automatic queue ${String(c.queue_id)}`);
+    const why = m.whyNotEligible(o.rep_id, c);
+    if (why !== null) v('E2', `pending offer ${o.id} of ${c.key} (${String(c.queue_id)}) to ${m.describeRep(o.rep_id)}, who is not eligible: ${why}`);
     // [E4]
     if (o.expires_at <= s.now) v('E4', `pending offer ${o.id} expired at +${o.expires_at - s.t0} but now is +${s.now - s.t0}`);
     if (queue && o.expires_at !== o.made_at + queue.offer_timeout_seconds * 1000) {
@@ -85,7 +98,7 @@ export function checkInvariants(site: SiteModel, s: State, batches: readonly (re
     const queuedAt = s.queuedSeq.get(x.id) ?? 0;
     const missed = new Set(
       s.offers
-        .filter((o) => o.session_id === x.id && (o.state === 'rejected' || o.state === 'expired') && (s.offerSeq.get(o.id) ?? 0) > queuedAt)
+        .filter((o) => o.session_id === x.id && o.invitation_id === null && (o.state === 'rejected' || o.state === 'expired') && (s.offerSeq.get(o.id) ?? 0) > queuedAt)
         .map((o) => o.rep_id),
     );
     const excluded = new Set(s.exclusions.filter((e) => e.session_id === x.id).map((e) => e.rep_id));
@@ -94,59 +107,57 @@ export function checkInvariants(site: SiteModel, s: State, batches: readonly (re
   }
 
   // [E3]: offers made by the last transaction went to the best rep that was free then.
-  // One run offers sessions in Q4 order across all queues (priority, waiting since, id), so
-  // that a rep in several teams is offered the most urgent session first: the reps free
-  // when it reached a session are those free now and those offered a later session.
+  // One run offers sessions and invitations (S1) in Q4 order across all queues (priority,
+  // waiting since, id), so that a rep in several teams is offered the most urgent first:
+  // the reps free when it reached a candidate are those free now and those offered a later
+  // candidate in the same run.
+  const candidates = m.candidates();
   const madeNow = pending.filter((o) => lastBatchOffers.includes(o.id));
   for (const o of madeNow) {
-    const session = sessionById.get(o.session_id)!;
-    if (session.state !== 'waiting' || m.whyNotEligible(o.rep_id, session) !== null) continue; // reported above
-    // Free when the run reached this session: free now, or offered later in the same run.
+    const c = m.candidateOf(o);
+    if (!c || m.whyNotEligible(o.rep_id, c) !== null) continue; // reported above
     const laterInRun = new Set(
       madeNow
-        .filter((p) => p.id !== o.id && compareQueueOrder(sessionById.get(p.session_id)!, session) > 0)
+        .filter((p) => {
+          const other = p.id === o.id ? undefined : m.candidateOf(p);
+          return other !== undefined && compareQueueOrder(other, c) > 0;
+        })
         .map((p) => p.rep_id),
     );
-    const candidates = site.repIds.filter(
-      (r) => (r === o.rep_id || m.isFree(r) || laterInRun.has(r)) && m.whyNotEligibleIgnoringOffers(r, session) === null,
-    );
-    const rank = m.ranker(session, candidates);
-    const better = candidates.filter((r) => rank(r, o.rep_id) < 0).sort(rank);
+    const free = site.repIds.filter((r) => (r === o.rep_id || m.isFree(r) || laterInRun.has(r)) && m.whyNotEligibleIgnoringOffers(r, c) === null);
+    const rank = m.ranker(c, free);
+    const better = free.filter((r) => rank(r, o.rep_id) < 0).sort(rank);
     if (better.length > 0) {
       v(
         'E3',
-        `session ${session.id} in ${String(session.queue_id)} (skills ${session.required_skills}) was offered to ${m.describeRep(o.rep_id)} ` +
+        `${c.key} in ${String(c.queue_id)} (skills ${c.required_skills}) was offered to ${m.describeRep(o.rep_id)} ` +
           `while ${better.map((r) => m.describeRep(r)).join(', ')} ranked higher and was free`,
       );
     }
   }
 
-  // [Q4]: Equilibrium offers the sessions of a queue in Q4 order: a rep offered a session
-  // in the last run was not eligible for any session ahead of it in the same queue that is
+  // [Q4]: Equilibrium offers a queue's sessions and invitations in Q4 order: a rep offered
+  // one in the last run was not eligible for any ahead of it in the same queue that is
   // still unoffered.
+  const offeredKeys = new Set(pending.map(offerKey));
   for (const o of madeNow) {
-    const session = sessionById.get(o.session_id)!;
-    const skipped = s.sessions.filter(
-      (x) =>
-        x.state === 'waiting' &&
-        x.queue_id === session.queue_id &&
-        compareQueueOrder(x, session) < 0 &&
-        !pending.some((p) => p.session_id === x.id) &&
-        m.whyNotEligibleIgnoringOffers(o.rep_id, x) === null,
+    const c = m.candidateOf(o);
+    if (!c) continue;
+    const skipped = candidates.filter(
+      (x) => x.queue_id === c.queue_id && compareQueueOrder(x, c) < 0 && !offeredKeys.has(x.key) && m.whyNotEligibleIgnoringOffers(o.rep_id, x) === null,
     );
     if (skipped.length > 0) {
-      v('Q4', `${o.rep_id} was offered session ${session.id} (priority ${session.priority}, waiting since +${session.waiting_since - s.t0}) in ${String(session.queue_id)} ` +
-        `ahead of ${skipped.map((x) => `${x.id} (priority ${x.priority}, waiting since +${x.waiting_since - s.t0})`).join(', ')}, which wait(s) unoffered`);
+      v('Q4', `${o.rep_id} was offered ${c.key} (priority ${c.priority}, waiting since +${c.waiting_since - s.t0}) in ${String(c.queue_id)} ` +
+        `ahead of ${skipped.map((x) => `${x.key} (priority ${x.priority}, waiting since +${x.waiting_since - s.t0})`).join(', ')}, which wait(s) unoffered`);
     }
   }
 
-  // [E7]
-  for (const x of s.sessions) {
-    if (x.state !== 'waiting' || x.queue_id === null || !isAutomatic(site.queues.get(x.queue_id))) continue;
-    if (pending.some((o) => o.session_id === x.id)) continue;
-    const free = site.repIds.filter((r) => m.isFree(r) && m.whyNotEligible(r, x) === null);
+  // [E7]: nothing waits unoffered in an automatic queue while a free rep is eligible for it.
+  for (const c of candidates) {
+    if (c.queue_id === null || !isAutomatic(site.queues.get(c.queue_id)) || offeredKeys.has(c.key)) continue;
+    const free = site.repIds.filter((r) => m.isFree(r) && m.whyNotEligible(r, c) === null);
     if (free.length > 0) {
-      v('E7', `session ${x.id} waits unoffered in ${x.queue_id} while ${free.map((r) => m.describeRep(r)).join(', ')} is free and eligible`);
+      v('E7', `${c.key} waits unoffered in ${c.queue_id} while ${free.map((r) => m.describeRep(r)).join(', ')} is free and eligible`);
     }
   }
 

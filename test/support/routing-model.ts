@@ -8,6 +8,7 @@
 import type { Selectable } from 'kysely';
 import type {
   ExclusionTable,
+  InvitationTable,
   OfferTable,
   ParticipantTable,
   PresenceTable,
@@ -94,6 +95,7 @@ export async function readSite(store: Store): Promise<SiteModel> {
 
 export type OfferRow = Selectable<OfferTable>;
 export type PresenceRow = Selectable<PresenceTable>;
+export type InvitationRow = Selectable<InvitationTable>;
 
 export interface State {
   now: number;
@@ -106,6 +108,7 @@ export interface State {
   participants: Selectable<ParticipantTable>[];
   presence: PresenceRow[];
   timers: Selectable<TimerTable>[];
+  invitations: InvitationRow[];
   /** Sequence of each session's last `session.queued` event, and of each `offer.made`. */
   queuedSeq: Map<string, number>;
   offerSeq: Map<string, number>;
@@ -113,13 +116,14 @@ export interface State {
 
 export async function readState(store: Store, now: number, t0: number): Promise<State> {
   const db = store.db;
-  const [sessions, offers, exclusions, participants, presence, timers, seq, marks] = await Promise.all([
+  const [sessions, offers, exclusions, participants, presence, timers, invitations, seq, marks] = await Promise.all([
     db.selectFrom('sessions').selectAll().orderBy('id').execute(),
     db.selectFrom('offers').selectAll().orderBy('id').execute(),
     db.selectFrom('exclusions').selectAll().orderBy('session_id').orderBy('rep_id').execute(),
     db.selectFrom('participants').selectAll().orderBy('session_id').orderBy('user_id').execute(),
     db.selectFrom('presence').selectAll().orderBy('user_id').execute(),
     db.selectFrom('timers').selectAll().orderBy('id').execute(),
+    db.selectFrom('invitations').selectAll().orderBy('id').execute(),
     db.selectFrom('events').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst(),
     db.selectFrom('events').select(['seq', 'type', 'session_id', 'data']).where('type', 'in', ['session.queued', 'offer.made']).orderBy('seq').execute(),
   ]);
@@ -129,12 +133,49 @@ export async function readState(store: Store, now: number, t0: number): Promise<
     if (e.type === 'session.queued' && e.session_id !== null) queuedSeq.set(e.session_id, Number(e.seq));
     else offerSeq.set(String((JSON.parse(e.data) as { offerId?: unknown }).offerId), Number(e.seq));
   }
-  return { now, t0, maxSeq: Number(seq?.seq ?? 0), sessions, offers, exclusions, participants, presence, timers, queuedSeq, offerSeq };
+  return { now, t0, maxSeq: Number(seq?.seq ?? 0), sessions, offers, exclusions, participants, presence, timers, invitations, queuedSeq, offerSeq };
 }
 
 /** Everything a refused command must leave as it was. */
 export function digest(s: State): string {
-  return JSON.stringify([s.maxSeq, s.sessions, s.offers, s.exclusions, s.participants, s.presence, s.timers]);
+  return JSON.stringify([s.maxSeq, s.sessions, s.offers, s.exclusions, s.participants, s.presence, s.timers, s.invitations]);
+}
+
+/**
+ * What Equilibrium offers: a waiting session, or (S1) an open invitation to join an active
+ * one, which waits in its own queue with the session's priority and skills since it was
+ * made. `id` orders it in Q4 (an invitation by its own id); `key` tells candidates apart.
+ */
+export interface Candidate {
+  key: string;
+  id: string;
+  sessionId: string;
+  invitation: InvitationRow | null;
+  queue_id: string | null;
+  priority: number;
+  waiting_since: number;
+  required_skills: string;
+}
+
+export function sessionCandidate(x: SessionRow): Candidate {
+  return { key: `session:${x.id}`, id: x.id, sessionId: x.id, invitation: null, queue_id: x.queue_id, priority: x.priority, waiting_since: x.waiting_since, required_skills: x.required_skills };
+}
+
+export function invitationCandidate(i: InvitationRow, session: SessionRow): Candidate {
+  return {
+    key: `invitation:${i.id}`,
+    id: i.id,
+    sessionId: i.session_id,
+    invitation: i,
+    queue_id: i.queue_id,
+    priority: session.priority,
+    waiting_since: i.created_at,
+    required_skills: session.required_skills,
+  };
+}
+
+export function offerKey(o: OfferRow): string {
+  return o.invitation_id === null ? `session:${o.session_id}` : `invitation:${o.invitation_id}`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -146,6 +187,8 @@ export class Model {
   private readonly sessionCount = new Map<string, number>();
   private readonly pendingOf = new Map<string, OfferRow[]>();
   private readonly excluded = new Set<string>();
+  /** S1, E6: `${invitationId}/${rep}` for the reps who rejected an invitation or let its offer expire. */
+  private readonly missedInvitation = new Set<string>();
   private readonly inSession = new Set<string>();
 
   constructor(
@@ -160,6 +203,25 @@ export class Model {
     }
     for (const o of state.offers) if (o.state === 'pending') this.pendingOf.set(o.rep_id, [...(this.pendingOf.get(o.rep_id) ?? []), o]);
     for (const e of state.exclusions) this.excluded.add(`${e.session_id}/${e.rep_id}`);
+    for (const o of state.offers) {
+      if (o.invitation_id !== null && (o.state === 'rejected' || o.state === 'expired')) this.missedInvitation.add(`${o.invitation_id}/${o.rep_id}`);
+    }
+  }
+
+  /** Every waiting session and every open invitation of a live session, as candidates. */
+  candidates(): Candidate[] {
+    const byId = new Map(this.state.sessions.map((x) => [x.id, x]));
+    const out = this.state.sessions.filter((x) => x.state === 'waiting').map(sessionCandidate);
+    for (const i of this.state.invitations) {
+      const session = byId.get(i.session_id);
+      if (i.state === 'open' && session && session.state !== 'ended') out.push(invitationCandidate(i, session));
+    }
+    return out;
+  }
+
+  /** The candidate an offer is of, while it may be offered (a waiting session, an open invitation). */
+  candidateOf(o: OfferRow): Candidate | undefined {
+    return this.candidates().find((c) => c.key === offerKey(o));
   }
 
   count(rep: string): number {
@@ -216,22 +278,30 @@ export class Model {
     return !this.isEmbassyMember(rep) || queue.kind === 'embassy';
   }
 
-  /** E2 without "no other pending offer": the caller knows the rep was free then. */
-  whyNotEligibleIgnoringOffers(rep: string, session: SessionRow): string | null {
-    const queue = session.queue_id === null ? undefined : this.site.queues.get(session.queue_id);
+  /**
+   * E2 without "no other pending offer": the caller knows the rep was free then. For an
+   * invitation (S1): a member of its queue, not its inviter, not in the session, and not
+   * one who rejected it or let its offer expire.
+   */
+  whyNotEligibleIgnoringOffers(rep: string, c: Candidate | SessionRow): string | null {
+    const candidate = 'key' in c ? c : sessionCandidate(c);
+    const queue = candidate.queue_id === null ? undefined : this.site.queues.get(candidate.queue_id);
     if (!queue || !this.isMember(rep, queue)) return 'not_member';
     const u = this.unavailable(rep);
     if (u !== null) return u;
-    if (this.isExcluded(session.id, rep)) return 'excluded';
-    if (this.isInSession(session.id, rep)) return 'already_in_session';
+    const invitation = candidate.invitation;
+    if (invitation === null ? this.isExcluded(candidate.sessionId, rep) : this.missedInvitation.has(`${invitation.id}/${rep}`)) return 'excluded';
+    if (invitation !== null && invitation.inviter_id === rep) return 'inviter';
+    if (this.isInSession(candidate.sessionId, rep)) return 'already_in_session';
     return null;
   }
 
   /** E2 in full. */
-  whyNotEligible(rep: string, session: SessionRow): string | null {
-    const why = this.whyNotEligibleIgnoringOffers(rep, session);
+  whyNotEligible(rep: string, c: Candidate | SessionRow): string | null {
+    const candidate = 'key' in c ? c : sessionCandidate(c);
+    const why = this.whyNotEligibleIgnoringOffers(rep, candidate);
     if (why !== null) return why;
-    if (this.pendingOffers(rep).some((o) => o.session_id !== session.id)) return 'has_pending_offer';
+    if (this.pendingOffers(rep).some((o) => offerKey(o) !== candidate.key)) return 'has_pending_offer';
     return null;
   }
 
@@ -301,8 +371,8 @@ export class Model {
     return 1 + levels.filter((l) => l === 'preferred').length;
   }
 
-  /** E3 over `candidates` for `session`: negative when a ranks before b. */
-  ranker(session: SessionRow, candidates: readonly string[]): (a: string, b: string) => number {
+  /** E3 over `candidates` for `session` (or an invitation, S1): negative when a ranks before b. */
+  ranker(session: Candidate | SessionRow, candidates: readonly string[]): (a: string, b: string) => number {
     const queue = this.site.queues.get(session.queue_id!)!;
     const withSkills = queue.algorithm === 'skills_least_busy';
     const reqs = withSkills ? this.relax(JSON.parse(session.required_skills) as string[], candidates) : [];
@@ -330,8 +400,8 @@ export function isAutomatic(queue: QueueRow | undefined): boolean {
   return queue !== undefined && queue.kind !== 'personal' && queue.algorithm !== 'none';
 }
 
-/** Q4: higher priority, then longer waiting, then id. */
-export function compareQueueOrder(a: SessionRow, b: SessionRow): number {
+/** Q4: higher priority, then longer waiting, then id (an invitation's own: S1). */
+export function compareQueueOrder(a: Pick<SessionRow, 'priority' | 'waiting_since' | 'id'>, b: Pick<SessionRow, 'priority' | 'waiting_since' | 'id'>): number {
   if (a.priority !== b.priority) return b.priority - a.priority;
   if (a.waiting_since !== b.waiting_since) return a.waiting_since - b.waiting_since;
   return a.id === b.id ? 0 : a.id < b.id ? -1 : 1;
@@ -342,7 +412,7 @@ export function compareQueueOrder(a: SessionRow, b: SessionRow): number {
 export function diffStates(a: State, b: State): string {
   const parts: string[] = [];
   if (a.maxSeq !== b.maxSeq) parts.push(`events ${a.maxSeq} → ${b.maxSeq}`);
-  for (const key of ['sessions', 'offers', 'exclusions', 'participants', 'presence', 'timers'] as const) {
+  for (const key of ['sessions', 'offers', 'exclusions', 'participants', 'presence', 'timers', 'invitations'] as const) {
     if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) parts.push(`${key} changed`);
   }
   return parts.join(', ');

@@ -115,4 +115,55 @@ describe('planOffers (Equilibrium run)', () => {
     expect(pairs(offers)).toEqual(['s00000->ann']);
     expect(examined).toBe(1);
   });
+
+  describe('S1: open invitations are candidates like waiting sessions', () => {
+    /** An invitation `id` to join active session `sessionId`, sent by `inviter`, who is in it. */
+    const invitation = (id: string, sessionId: string, overrides: Partial<SessionSnapshot> = {}) =>
+      session(sessionId, { invitationId: id, excludedRepIds: ['ann'], participantRepIds: ['ann'], ...overrides });
+    const key = (o: { sessionId: string; invitationId: string | null; repId: string }) => `${o.invitationId ?? o.sessionId}->${o.repId}`;
+
+    it('S1, E2: an invitation goes to the best free member who is neither its inviter nor in the session', () => {
+      const reps = [rep('ann'), rep('bob', { sessionCount: 2 }), rep('cara', { sessionCount: 1 })];
+      const [offer, ...rest] = planOffers([teamA], [invitation('i1', 'shared', { participantRepIds: ['ann', 'cara'] })], reps, NO_SKILLS, T0);
+      expect(rest).toEqual([]);
+      expect(offer).toMatchObject({ sessionId: 'shared', invitationId: 'i1', repId: 'bob', queueId: TEAM, expiresAt: T0 + 45_000 });
+      // E11: the reps ranked above who could not have it, and why (the inviter counts as excluded).
+      expect(offer?.explanation.passedOver).toEqual([
+        { repId: 'ann', reason: 'excluded' },
+        { repId: 'cara', reason: 'already_in_session' },
+      ]);
+    });
+
+    it('S1, X5: two invitations of one session are two candidates, each offered to its own rep; a session offer has no invitation', () => {
+      const reps = [rep('bob'), rep('cara', { sessionCount: 1 }), rep('dan', { sessionCount: 2 })];
+      const candidates = [
+        invitation('i1', 'shared', { waitingSince: T0 - 3_000 }),
+        invitation('i2', 'shared', { waitingSince: T0 - 2_000 }),
+        session('s1', { waitingSince: T0 - 1_000 }),
+      ];
+      const offers = planOffers([teamA], candidates, reps, NO_SKILLS, T0);
+      expect(offers.map(key)).toEqual(['i1->bob', 'i2->cara', 's1->dan']);
+      expect(offers[2]?.invitationId).toBeNull();
+    });
+
+    it('X5, Q4: a rep holding an invitation offer gets nothing else, and that invitation is not offered again', () => {
+      const reps = [rep('bob', { pendingOfferSessionId: 'shared', pendingOfferInvitationId: 'i1' }), rep('cara', { sessionCount: 1 })];
+      const candidates = [invitation('i1', 'shared', { waitingSince: T0 - 9_000 }), session('s1', { waitingSince: T0 - 5_000 }), session('s2', { waitingSince: T0 })];
+      expect(planOffers([teamA], candidates, reps, NO_SKILLS, T0).map(key)).toEqual(['s1->cara']);
+    });
+
+    it('Q4: a higher-priority invitation goes before an older session; at equal priority the older goes first', () => {
+      const candidates = [session('old', { waitingSince: T0 - 60_000 }), invitation('urgent', 'shared', { priority: 5, waitingSince: T0 })];
+      expect(planOffers([teamA], candidates, [rep('bob')], NO_SKILLS, T0).map(key)).toEqual(['urgent->bob']);
+      const level = [session('old', { waitingSince: T0 - 60_000 }), invitation('young', 'shared', { waitingSince: T0 })];
+      expect(planOffers([teamA], level, [rep('bob')], NO_SKILLS, T0).map(key)).toEqual(['old->bob']);
+    });
+
+    it('E1: an invitation to a personal queue or a manual team is never offered', () => {
+      const manual = queue('team:m', { algorithm: 'none' });
+      const personal = queue('rep:bob', { kind: 'personal', algorithm: 'least_busy' });
+      const candidates = [invitation('i1', 'shared', { queueId: 'team:m' }), invitation('i2', 'shared', { queueId: 'rep:bob' })];
+      expect(planOffers([manual, personal], candidates, [rep('bob', { queueIds: ['team:m', 'rep:bob'] })], NO_SKILLS, T0)).toEqual([]);
+    });
+  });
 });

@@ -72,6 +72,13 @@ describe('eligibility (E2)', () => {
     expect(isEligible(rep('ann', { pendingOfferSessionId: 's1' }), s, q)).toEqual({ eligible: true });
   });
 
+  it('S1, E2: an offer held of one invitation counts as another pending offer for a second invitation to the same session', () => {
+    const holding = rep('ann', { pendingOfferSessionId: 's1', pendingOfferInvitationId: 'i1' });
+    expect(isEligible(holding, session('s1', { invitationId: 'i1' }), q)).toEqual({ eligible: true });
+    expect(isEligible(holding, session('s1', { invitationId: 'i2' }), q)).toEqual(ineligible('has_pending_offer'));
+    expect(isEligible(holding, s, q)).toEqual(ineligible('has_pending_offer'));
+  });
+
   it('A2/E2: a locked rep is eligible when the policy ignores locking', () => {
     expect(isEligible(rep('ann', { locked: true, policy: { unavailableWhenLocked: false } }), s, q)).toEqual({
       eligible: true,

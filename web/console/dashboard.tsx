@@ -21,6 +21,8 @@ interface DashboardProps {
   overdue: ReadonlySet<string>;
   /** E4: the session offered to this rep right now, if any. */
   offeredSessionId: string | null;
+  /** S1: the invitation offered to this rep right now, if any. */
+  offeredInvitationId: string | null;
 }
 
 type Notice = { kind: 'error' | 'info'; text: string };
@@ -32,7 +34,7 @@ const QUIET_EVENTS = new Set(['chat.message', 'rep.state']);
  * The rep's home: their sessions, then everything waiting in the queues they see (Q6) with
  * open invitations (S1) among them, sortable, with accept (Q7), join (S2) and get next (Q8).
  */
-export function Dashboard({ user, client, overdue, offeredSessionId }: DashboardProps) {
+export function Dashboard({ user, client, overdue, offeredSessionId, offeredInvitationId }: DashboardProps) {
   const [queues, setQueues] = useState<RepQueue[]>([]);
   const [sessions, setSessions] = useState<RepSessionsResponse | null>(null);
   const [invitations, setInvitations] = useState<Invitation[]>([]);
@@ -175,6 +177,7 @@ export function Dashboard({ user, client, overdue, offeredSessionId }: Dashboard
                       invitation={inv}
                       personal={inv.queueId === personal}
                       busy={busy === inv.id}
+                      offered={offeredInvitationId === inv.id}
                       onJoin={() => join(inv)}
                     />
                   ))}

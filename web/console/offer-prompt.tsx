@@ -8,6 +8,10 @@ import type { ShownOffer } from './offer-clock.js';
 /** E4: the last seconds of an offer are shown as a warning (and ticked, with sound on). */
 export const OFFER_WARNING_SECONDS = 10;
 
+/** The prompt's words for an offered session, and for an offered invitation (S1). */
+const SESSION_WORDS = { title: 'New session for you', noun: 'offer', accept: 'Accept', accepting: 'Accepting…', reject: 'Reject', rejecting: 'Rejecting…' };
+const INVITATION_WORDS = { title: 'Invitation to join', noun: 'invitation', accept: 'Join', accepting: 'Joining…', reject: 'Decline', rejecting: 'Declining…' };
+
 interface OfferPromptProps {
   shown: ShownOffer;
   answering: 'accept' | 'reject' | null;
@@ -20,15 +24,18 @@ interface OfferPromptProps {
 
 /**
  * E4: a session offered to this rep, with the customer's details, a countdown to the
- * offer's expiry, and Accept / Reject. It takes the keyboard focus when it appears (on
- * itself, not on a button, so that a rep typing in a chat cannot accept by pressing
- * Enter) and gives it back when it closes. Not modal: the rep may finish a sentence first.
+ * offer's expiry, and Accept / Reject. An invitation's offer (S1) says so first: who
+ * invites the rep to join whose session, and its buttons are Join / Decline. It takes the
+ * keyboard focus when it appears (on itself, not on a button, so that a rep typing in a
+ * chat cannot accept by pressing Enter) and gives it back when it closes. Not modal: the
+ * rep may finish a sentence first.
  */
 export function OfferPrompt({ shown, answering, error, onAccept, onReject, onWarning }: OfferPromptProps) {
   const now = useNow(250);
   const ref = useRef<HTMLElement>(null);
   const { offer, deadline, durationMs, clockOffsetMs } = shown;
   const session = offer.session;
+  const invitation = offer.invitation ?? null;
 
   const remainingMs = Math.max(0, deadline - now);
   const seconds = Math.ceil(remainingMs / 1000);
@@ -57,10 +64,11 @@ export function OfferPrompt({ shown, answering, error, onAccept, onReject, onWar
   }, [warning, remainingMs, onWarning]);
 
   const company = session.customerCompany ? ` (${session.customerCompany})` : '';
+  const words = invitation ? INVITATION_WORDS : SESSION_WORDS;
   return (
     <section
       ref={ref}
-      className={warning ? 'offer offer--warning' : 'offer'}
+      className={['offer', invitation ? 'offer--invitation' : '', warning ? 'offer--warning' : ''].filter(Boolean).join(' ')}
       role="alertdialog"
       aria-modal="false"
       aria-labelledby="offer-title"
@@ -69,14 +77,24 @@ export function OfferPrompt({ shown, answering, error, onAccept, onReject, onWar
       data-testid="offer-prompt"
     >
       <div className="offer__head">
-        <h2 id="offer-title">New session for you</h2>
+        <h2 id="offer-title">{words.title}</h2>
         <span className="offer__timer" aria-hidden="true">
           {seconds} s
         </span>
       </div>
       <p id="offer-summary" className="offer__summary">
-        {customerLabel(session)}
-        {company} needs help with {sessionTopic(session)}.
+        {invitation ? (
+          <>
+            {invitation.inviterName} invites you to join {invitation.inviterId === session.ownerId ? 'their' : 'the'} session with{' '}
+            {customerLabel(session)}
+            {company} — {sessionTopic(session)}.
+          </>
+        ) : (
+          <>
+            {customerLabel(session)}
+            {company} needs help with {sessionTopic(session)}.
+          </>
+        )}
       </p>
       <div className="offer__bar" aria-hidden="true">
         <span className="offer__bar-fill" style={{ transform: `scaleX(${fraction})` }} />
@@ -96,7 +114,7 @@ export function OfferPrompt({ shown, answering, error, onAccept, onReject, onWar
       </p>
       {/* Announced once, when the warning starts; the ticking number is not read out. */}
       <p className="visually-hidden" aria-live="assertive">
-        {warning && remainingMs > 0 ? `Less than ${OFFER_WARNING_SECONDS} seconds left to answer the offer.` : ''}
+        {warning && remainingMs > 0 ? `Less than ${OFFER_WARNING_SECONDS} seconds left to answer the ${words.noun}.` : ''}
       </p>
       <dl className="details-list offer__details">
         <dt>Customer</dt>
@@ -115,9 +133,20 @@ export function OfferPrompt({ shown, answering, error, onAccept, onReject, onWar
             <dd className="offer__text">{session.details}</dd>
           </>
         ) : null}
-        <dt>Queue</dt>
-        <dd>{session.queueName ?? '—'}</dd>
-        {since !== null ? (
+        {invitation ? (
+          <>
+            <dt>Owner</dt>
+            <dd>{session.ownerName ?? '—'}</dd>
+            <dt>Sent to</dt>
+            <dd>{invitation.queueName}</dd>
+          </>
+        ) : (
+          <>
+            <dt>Queue</dt>
+            <dd>{session.queueName ?? '—'}</dd>
+          </>
+        )}
+        {since !== null && !invitation ? (
           <>
             <dt>Waiting</dt>
             <dd>
@@ -129,10 +158,10 @@ export function OfferPrompt({ shown, answering, error, onAccept, onReject, onWar
       {error ? <Banner>{error}</Banner> : null}
       <div className="actions offer__actions">
         <button type="button" className="btn btn--primary" disabled={answering !== null} onClick={onAccept}>
-          {answering === 'accept' ? 'Accepting…' : 'Accept'}
+          {answering === 'accept' ? words.accepting : words.accept}
         </button>
         <button type="button" className="btn" disabled={answering !== null} onClick={onReject}>
-          {answering === 'reject' ? 'Rejecting…' : 'Reject'}
+          {answering === 'reject' ? words.rejecting : words.reject}
         </button>
       </div>
     </section>

@@ -71,8 +71,15 @@ function ConsoleBody({ user, client, onLogout }: RepConsoleProps) {
   const offer = useCurrentOffer(client, user.id, (made) => {
     beep('offer');
     system.show({
-      title: `New session for you: ${customerLabel(made.session)}`,
-      body: `${sessionTopic(made.session)}. Open the console to accept or reject it.`,
+      ...(made.invitation
+        ? {
+            title: `${made.invitation.inviterName} invites you to join`,
+            body: `${customerLabel(made.session)} · ${sessionTopic(made.session)}. Open the console to join or decline.`,
+          }
+        : {
+            title: `New session for you: ${customerLabel(made.session)}`,
+            body: `${sessionTopic(made.session)}. Open the console to accept or reject it.`,
+          }),
       tag: `offer-${made.id}`,
       hash: '',
     });
@@ -93,6 +100,11 @@ function ConsoleBody({ user, client, onLogout }: RepConsoleProps) {
     const timer = setTimeout(() => setNotice(null), NOTICE_MS);
     return () => clearTimeout(timer);
   }, [notice]);
+
+  // E4: a session offered, or S1: an invitation to join one (whose session is not waiting).
+  const offered = offer.shown?.offer ?? null;
+  const offeredSessionId = offered && !offered.invitation ? offered.sessionId : null;
+  const offeredInvitationId = offered?.invitation?.id ?? null;
 
   const offerPrompt = offer.shown ? (
     <OfferPrompt
@@ -117,7 +129,7 @@ function ConsoleBody({ user, client, onLogout }: RepConsoleProps) {
             {offer.notice}
           </Banner>
         ) : null}
-        <RepAlertsView client={client} alerts={alerts.alerts} offeredSessionId={offer.shown?.offer.sessionId ?? null} onDismiss={alerts.dismiss} />
+        <RepAlertsView client={client} alerts={alerts.alerts} offeredSessionId={offeredSessionId} onDismiss={alerts.dismiss} />
         {notice ? (
           <Banner kind="success" onDismiss={() => setNotice(null)}>
             {notice}
@@ -144,7 +156,7 @@ function ConsoleBody({ user, client, onLogout }: RepConsoleProps) {
         {route.page === 'session' ? (
           <SessionPage key={route.sessionId} sessionId={route.sessionId} user={user} client={client} sent={sent} onNotice={setNotice} />
         ) : (
-          <Dashboard user={user} client={client} overdue={overdue} offeredSessionId={offer.shown?.offer.sessionId ?? null} />
+          <Dashboard user={user} client={client} overdue={overdue} offeredSessionId={offeredSessionId} offeredInvitationId={offeredInvitationId} />
         )}
       </main>
     </OfferHostContext.Provider>

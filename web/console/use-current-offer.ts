@@ -38,6 +38,10 @@ const WITHDRAWN_BECAUSE: Record<string, string> = {
   'session.transferred': 'the session was transferred',
   'session.overflowed': 'the session moved to another queue',
   'session.requeued': 'the session moved to another queue',
+  // S1, S4: an invitation's offer.
+  invitation_accepted: 'another representative joined through the invitation',
+  invitation_withdrawn: 'the invitation was withdrawn',
+  already_in_session: 'you are in that session now',
 };
 
 export function withdrawnNotice(reason: unknown): string {
@@ -51,9 +55,11 @@ function offerIdOf(event: LobbyEvent): string | null {
 }
 
 /**
- * E4, E5: the offer this rep holds. It opens on `offer.made` for this rep (and on load or
- * reconnect when one is pending), and closes on the rep's answer or on the event that
- * ends it, with a short notice saying why when the rep did not answer.
+ * E4, E5: the offer this rep holds, of a session or (S1) of an invitation to join one. It
+ * opens on `offer.made` for this rep (and on load or reconnect when one is pending), and
+ * closes on the rep's answer or on the event that ends it, with a short notice saying why
+ * when the rep did not answer. Accepting either opens the session's page: as its owner, or
+ * as a participant.
  */
 export function useCurrentOffer(client: RepClient, repId: string, onNewOffer: (offer: RepOffer) => void): CurrentOffer {
   const [shown, setShown] = useState<ShownOffer | null>(null);

@@ -161,11 +161,13 @@ interface InvitationItemProps {
   /** The invitation is addressed to this rep (personal queue), not to one of their teams. */
   personal: boolean;
   busy: boolean;
+  /** S1: Equilibrium offers this invitation to this rep right now (the offer prompt shows it). */
+  offered: boolean;
   onJoin(): void;
 }
 
 /** S1: an open invitation in a queue the rep sees; "Join" makes them a participant (S2). */
-export function InvitationItem({ invitation, personal, busy, onJoin }: InvitationItemProps) {
+export function InvitationItem({ invitation, personal, busy, offered, onJoin }: InvitationItemProps) {
   const session = invitation.session;
   return (
     <li className="session-item session-item--invitation" data-testid="invitation-item">
@@ -175,6 +177,7 @@ export function InvitationItem({ invitation, personal, busy, onJoin }: Invitatio
           {session.customerCompany ? <span className="muted">{session.customerCompany}</span> : null}
           <span className="badge badge--invite">Invitation</span>
           {isChatSession(session) ? <span className="badge badge--chat">Chat</span> : null}
+          {offered ? <span className="badge badge--accent">Offered to you</span> : null}
         </div>
         <p className="session-item__line">
           {invitation.inviterName} invites {personal ? 'you' : invitation.queueName} · {sessionTopic(session)}

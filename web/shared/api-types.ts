@@ -123,13 +123,27 @@ export interface RepStateView {
   connected: boolean;
 }
 
-/** E4: the offer a rep holds (GET /api/rep/offers/current); times are server epoch milliseconds. */
+/** S1: the invitation an offer is of: who invites, and through which queue (their team's). */
+export interface OfferInvitation {
+  id: string;
+  inviterId: string;
+  inviterName: string;
+  queueId: string;
+  queueName: string;
+}
+
+/**
+ * E4: the offer a rep holds (GET /api/rep/offers/current); times are server epoch
+ * milliseconds. With `invitation` (S1) it is an invitation to join `session`, which is
+ * active and owned by someone; accepting it makes the rep a participant.
+ */
 export interface RepOffer {
   id: string;
   sessionId: string;
   madeAt: number;
   expiresAt: number;
   session: SessionView;
+  invitation?: OfferInvitation | null;
 }
 
 export interface CurrentOfferResponse {

@@ -8,13 +8,18 @@ import { LobbyError } from '../../core/errors.js';
 import { repState } from '../../core/rep-state.js';
 import type { Engine } from '../../engine/engine.js';
 import { loadReps } from '../../engine/routing-snapshot.js';
-import { sessionViews } from '../../engine/views.js';
-import { policyOf, queueInfos } from '../../store/queries/directory.js';
+import { offerInvitationView, sessionViews } from '../../engine/views.js';
+import { policyOf, queueInfos, siteSettings } from '../../store/queries/directory.js';
 import { findSession } from '../../store/queries/sessions.js';
 import { repOf, requireRep } from '../auth.js';
 import { SessionIdParams, SessionView, errorResponses } from '../schemas.js';
 
 const OfferIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+/** S1: set when the offer is of an invitation to join `session` (then active, with its owner). */
+const OfferInvitation = Type.Union([
+  Type.Object({ id: Type.String(), inviterId: Type.String(), inviterName: Type.String(), queueId: Type.String(), queueName: Type.String() }),
+  Type.Null(),
+]);
 const RepStateReply = Type.Object({
   state: Type.String(),
   sessions: Type.Number(),
@@ -82,11 +87,18 @@ export async function routingRoutes(app: FastifyInstance, opts: { engine: Engine
     {
       schema: {
         tags,
-        summary: 'The offer this rep holds, if any (E4)',
+        summary: 'The offer this rep holds, if any (E4): of a waiting session, or of an invitation to join one (S1)',
         response: {
           200: Type.Object({
             offer: Type.Union([
-              Type.Object({ id: Type.String(), sessionId: Type.String(), madeAt: Type.Number(), expiresAt: Type.Number(), session: Type.Ref(SessionView) }),
+              Type.Object({
+                id: Type.String(),
+                sessionId: Type.String(),
+                madeAt: Type.Number(),
+                expiresAt: Type.Number(),
+                session: Type.Ref(SessionView),
+                invitation: OfferInvitation,
+              }),
               Type.Null(),
             ]),
           }),
@@ -96,14 +108,15 @@ export async function routingRoutes(app: FastifyInstance, opts: { engine: Engine
     async (request) => {
       const offer = await db
         .selectFrom('offers')
-        .select(['id', 'session_id', 'made_at', 'expires_at'])
+        .select(['id', 'session_id', 'invitation_id', 'made_at', 'expires_at'])
         .where('rep_id', '=', repOf(request).user.id)
         .where('state', '=', 'pending')
         .executeTakeFirst();
       const session = offer ? await findSession(db, offer.session_id) : undefined;
       if (!offer || !session) return { offer: null };
       const [view] = await sessionViews(db, [session]);
-      return { offer: { id: offer.id, sessionId: offer.session_id, madeAt: offer.made_at, expiresAt: offer.expires_at, session: view! } };
+      const invitation = offer.invitation_id === null ? null : await offerInvitationView(db, offer.invitation_id);
+      return { offer: { id: offer.id, sessionId: offer.session_id, madeAt: offer.made_at, expiresAt: offer.expires_at, session: view!, invitation } };
     },
   );
 
@@ -158,13 +171,14 @@ export async function routingRoutes(app: FastifyInstance, opts: { engine: Engine
     },
     async (request) => {
       const repId = repOf(request).user.id;
-      const policy = await policyOf(db, repId);
+      const [policy, site] = await Promise.all([policyOf(db, repId), siteSettings(db)]);
       const queues = await db.selectFrom('queues').select(['id', 'kind', 'user_id']).execute();
       const allowed = queues.filter(
         (q) =>
           (q.kind === 'team' && policy.canTransferToTeams) ||
           (q.kind === 'embassy' && policy.canTransferToEmbassies) ||
-          (q.kind === 'general' && policy.canTransferToGeneral) ||
+          // Q3: a switched-off general queue is no target (the transfer itself is refused too).
+          (q.kind === 'general' && policy.canTransferToGeneral && site.generalQueueEnabled) ||
           (q.kind === 'personal' && policy.canTransferToReps && q.user_id !== repId),
       );
       const infos = await queueInfos(db, allowed.map((q) => q.id));
@@ -212,6 +226,8 @@ export async function routingRoutes(app: FastifyInstance, opts: { engine: Engine
           200: Type.Object({
             id: Type.String(),
             sessionId: Type.String(),
+            /** S1: the invitation offered, for an offer of one. */
+            invitationId: Type.Union([Type.String(), Type.Null()]),
             repId: Type.String(),
             state: Type.String(),
             madeAt: Type.Number(),
@@ -229,6 +245,7 @@ export async function routingRoutes(app: FastifyInstance, opts: { engine: Engine
       return {
         id: offer.id,
         sessionId: offer.session_id,
+        invitationId: offer.invitation_id,
         repId: offer.rep_id,
         state: offer.state,
         madeAt: offer.made_at,
