@@ -10,6 +10,7 @@ import type { Store } from './store/store.js';
 import { Engine } from './engine/engine.js';
 import { SystemClock, type Clock } from './engine/clock.js';
 import { randomIds } from './engine/ids.js';
+import type { LivenessOptions } from './engine/node-liveness.js';
 import { buildApp } from './server/app.js';
 import { isStoreEmpty, loadDemoSite } from './config/demo-site.js';
 
@@ -27,6 +28,8 @@ export interface LobbyOptions {
   secureCookies?: boolean;
   /** An already opened store (tests use a fresh PostgreSQL schema this way); closed on close(). */
   store?: Store;
+  /** Heartbeat and timeout of nodes sharing a PostgreSQL database (tests inject a manual clock). */
+  liveness?: Partial<LivenessOptions>;
 }
 
 export interface RunningLobby {
@@ -51,7 +54,7 @@ export async function startLobby(options: LobbyOptions): Promise<RunningLobby> {
       await loadDemoSite(store, clock.now());
       demoLoaded = true;
     }
-    const engine = new Engine({ store, clock, ids: randomIds, logger });
+    const engine = new Engine({ store, clock, ids: randomIds, logger, ...(options.liveness ? { liveness: options.liveness } : {}) });
     await engine.start();
     const app = await buildApp({
       engine,

@@ -2,6 +2,7 @@
  * The engine's public face: every command the server may run, each one transaction.
  * Built by main.ts from its parts; holds no authoritative state of its own.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { RawCustomerInput } from '../core/customer-input.js';
@@ -51,12 +52,16 @@ import {
   customerGraceExpired,
   resetCustomerConnectionsAfterRestart,
 } from './customer-presence.js';
+import { DEFAULT_LIVENESS, NodeLiveness, forgetEarlierNodes, type ConnectionKind, type LivenessOptions } from './node-liveness.js';
+import { SystemClock } from './clock.js';
 
 export interface EngineDeps {
   store: Store;
   clock: Clock;
   ids: Ids;
   logger: Logger;
+  /** How nodes on one PostgreSQL database tell that one of them died (node-liveness.ts). */
+  liveness?: Partial<LivenessOptions>;
 }
 
 export class Engine {
@@ -67,6 +72,7 @@ export class Engine {
   private readonly runner: CommandRunner;
   private readonly timers: TimerDispatcher;
   private readonly feed: EventFeed;
+  private readonly liveness: NodeLiveness;
   private stopWatching: (() => Promise<void>) | null = null;
 
   constructor(deps: EngineDeps) {
@@ -83,25 +89,67 @@ export class Engine {
       [CUSTOMER_GRACE_TIMER, customerGraceExpired],
     ]);
     this.timers = new TimerDispatcher(deps.store, deps.clock, this.runner, deps.logger, handlers);
+    this.liveness = new NodeLiveness({
+      ...DEFAULT_LIVENESS,
+      clock: new SystemClock(),
+      ...deps.liveness,
+      store: deps.store,
+      runner: this.runner,
+      // Not from deps.ids: tests seed those, and a node id must be unique among live processes.
+      nodeId: randomUUID(),
+      logger: deps.logger,
+      hooks: {
+        connected: (ctx, kind, id) => (kind === 'rep' ? repConnected(ctx, id) : customerConnected(ctx, id)),
+        disconnected: (ctx, kind, id) => (kind === 'rep' ? repDisconnected(ctx, id) : customerDisconnected(ctx, id)),
+      },
+    });
+  }
+
+  /** This process's id among the nodes sharing the database. */
+  get nodeId(): string {
+    return this.liveness.nodeId;
   }
 
   /** Starts the timer dispatcher; on the single-node store, voids connections of the last run. */
   async start(): Promise<void> {
     this.feed.start(await lastSeq(this.store.db));
-    if (this.store.kind === 'sqlite') await this.runner.run(resetConnectionsAfterRestart);
-    if (this.store.kind === 'sqlite') await this.runner.run(resetCustomerConnectionsAfterRestart);
+    if (this.store.kind === 'sqlite') {
+      await this.runner.run(async (ctx) => {
+        await resetConnectionsAfterRestart(ctx);
+        await resetCustomerConnectionsAfterRestart(ctx);
+        await forgetEarlierNodes(ctx.tx, this.liveness.nodeId);
+      });
+    }
     // Other nodes sharing the database: publish their events here too, and run their timers.
     this.stopWatching = await this.store.watchCommits(() => {
       this.feed.catchUp().catch(() => undefined);
       this.timers.refresh();
     });
     await this.timers.start();
+    // After the timers that fell due while this node was down (W4): nodes found dead now
+    // died no earlier than that. One process owns a SQLite database: only nodes sharing
+    // PostgreSQL need heartbeats.
+    await this.liveness.start({ beat: this.store.kind === 'postgres' });
   }
 
   async stop(): Promise<void> {
     await this.stopWatching?.();
     this.stopWatching = null;
     await this.timers.stop();
+    await this.liveness.stop();
+  }
+
+  /** One heartbeat now, and a check of the other nodes': for tests that move the liveness clock. */
+  livenessTick(): Promise<void> {
+    return this.liveness.tick();
+  }
+
+  /** A connection opened or closed on this node, counted here and in presence (A1, L3). */
+  private async connection(kind: ConnectionKind, subjectId: string, delta: 1 | -1): Promise<void> {
+    await this.runner.run((ctx) =>
+      delta === 1 ? this.liveness.connected(ctx, kind, subjectId) : this.liveness.disconnected(ctx, kind, subjectId),
+    );
+    this.liveness.remember(kind, subjectId, delta);
   }
 
   /** Resolves once no timer is running: for tests that move a manual clock. */
@@ -150,11 +198,11 @@ export class Engine {
   }
 
   repConnected(repId: string) {
-    return this.runner.run((ctx) => repConnected(ctx, repId));
+    return this.connection('rep', repId, 1);
   }
 
   repDisconnected(repId: string) {
-    return this.runner.run((ctx) => repDisconnected(ctx, repId));
+    return this.connection('rep', repId, -1);
   }
 
   async acceptOffer(repId: string, offerId: string) {
@@ -244,12 +292,12 @@ export class Engine {
 
   /** L3: a customer page connected to its session's live feed (ends a grace period). */
   customerConnected(sessionId: string) {
-    return this.runner.run((ctx) => customerConnected(ctx, sessionId));
+    return this.connection('customer', sessionId, 1);
   }
 
   /** L3: a customer page's connection closed; the last one starts the grace period. */
   customerDisconnected(sessionId: string) {
-    return this.runner.run((ctx) => customerDisconnected(ctx, sessionId));
+    return this.connection('customer', sessionId, -1);
   }
 
   /**
