@@ -12,8 +12,9 @@ import { loadQueues, loadReps } from './routing-snapshot.js';
 import { endSession, touchLoad } from './session-commands.js';
 
 /** Which queues can take a session: persistent, or with a logged-in member other than the lost rep. */
-async function queueCapacities(ctx: CommandContext, lostRepId: string): Promise<Map<string, QueueCapacity>> {
-  const queues = await loadQueues(ctx.tx);
+async function queueCapacities(ctx: CommandContext, lostRepId: string, generalQueueEnabled: boolean): Promise<Map<string, QueueCapacity>> {
+  // Q3: nobody sees a switched-off general queue, so a session sent there would wait unseen.
+  const queues = (await loadQueues(ctx.tx)).filter((q) => generalQueueEnabled || q.id !== GENERAL_QUEUE_ID);
   const loggedIn = await ctx.tx.selectFrom('presence').select('user_id').where('logged_in', '=', 1).where('user_id', '!=', lostRepId).execute();
   const reps = await loadReps(ctx.tx, { repIds: loggedIn.map((r) => r.user_id) });
   const out = new Map<string, QueueCapacity>();
@@ -31,7 +32,7 @@ async function queueCapacities(ctx: CommandContext, lostRepId: string): Promise<
  */
 export async function repLost(ctx: CommandContext, repId: string): Promise<void> {
   const site = await siteSettings(ctx.tx);
-  const queues = await queueCapacities(ctx, repId);
+  const queues = await queueCapacities(ctx, repId, site.generalQueueEnabled);
   const base = {
     lostRepQueueId: personalQueueId(repId),
     fallbackQueueId: site.fallbackQueueId ?? (site.generalQueueEnabled ? GENERAL_QUEUE_ID : null),

@@ -1,5 +1,6 @@
 /** W1–W3: the waiting-rule timer fired for a session. */
-import { planWaitingRule } from '../core/waiting-rules.js';
+import { planWaitingRule, type OverdueCause } from '../core/waiting-rules.js';
+import { GENERAL_QUEUE_ID } from '../core/site-settings.js';
 import { findQueue, siteSettings } from '../store/queries/directory.js';
 import { findSession } from '../store/queries/sessions.js';
 import type { CommandContext } from './command-runner.js';
@@ -24,17 +25,27 @@ export async function waitingRuleDue(ctx: CommandContext, sessionId: string): Pr
     await armWaitingRule(ctx, session);
     return;
   }
-  if (plan.kind === 'mark_overdue') {
+  const queuedAt = session.queued_at;
+  const markOverdue = async (cause: OverdueCause) => {
     await ctx.tx.updateTable('sessions').set({ overdue: 1 }).where('id', '=', sessionId).execute();
-    await ctx.emit({
-      type: 'session.overdue',
-      sessionId,
-      queueId: session.queue_id,
-      data: { queueId: session.queue_id, cause: plan.cause, waitedMs: ctx.now - session.queued_at },
-    });
+    await ctx.emit({ type: 'session.overdue', sessionId, queueId: queue.id, data: { queueId: queue.id, cause, waitedMs: ctx.now - queuedAt } });
+  };
+  if (plan.kind === 'mark_overdue') {
+    await markOverdue(plan.cause);
     return;
   }
-  await enterQueue(ctx, session, plan.toQueueId, {
+  let toQueueId: string | null = plan.toQueueId;
+  if (toQueueId === GENERAL_QUEUE_ID && !site.generalQueueEnabled) {
+    // Q3: nobody sees a switched-off general queue. Overflow goes where C7 sends new
+    // sessions meanwhile, the fallback queue; without one, the session stays and is marked.
+    const fallback = site.fallbackQueueId;
+    toQueueId = fallback !== null && fallback !== GENERAL_QUEUE_ID && fallback !== session.queue_id ? fallback : null;
+  }
+  if (toQueueId === null) {
+    if (session.overdue === 0) await markOverdue('no_overflow_queue');
+    return;
+  }
+  await enterQueue(ctx, session, toQueueId, {
     eventType: 'session.overflowed',
     data: { afterSeconds: queue.waiting_after_seconds },
     countsAsOverflow: true,

@@ -128,6 +128,24 @@ describe.each(STORE_KINDS)('fallback when a rep is lost (F1–F5) on %s', (kind)
     expect(await h.offeredTo(s)).toBe('dan');
   });
 
+  it('F3, Q3: a switched-off general queue takes no session, even a persistent one it first entered', async () => {
+    const h = await start(
+      routingSite({
+        site: { repGraceSeconds: 60, generalQueueEnabled: false, fallbackQueue: 'vault' },
+        generalQueue: { persistent: true },
+        reps: ['ann', 'cara'],
+        teams: [team('last', ['ann', 'cara'], { algorithm: 'none' }), team('vault', ['ann'], { algorithm: 'none', persistent: true })],
+      }),
+    );
+    await h.connect('ann');
+    const s = await h.createIn('general');
+    await h.engine.transferSession({ kind: 'api' }, s, LAST);
+    await h.engine.acceptSession('ann', s);
+    await loseAnn(h);
+    expect(await h.session(s)).toMatchObject({ state: 'waiting', queue_id: VAULT });
+    expect((await h.events({ type: 'session.requeued', sessionId: s })).map((e) => e.data.rule)).toEqual(['F4']);
+  });
+
   it('F5: when no queue can take it, the session ends with reason no_rep and the customer is told', async () => {
     const h = await start(site());
     await h.connect('ann');

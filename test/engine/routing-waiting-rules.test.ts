@@ -46,6 +46,30 @@ describe.each(STORE_KINDS)('waiting-session rules (W1–W4) on %s', (kind) => {
     expect((await h.session(s)).queue_id).toBe(MARKED);
   });
 
+  it('W2, Q3: overflow into a switched-off general queue goes to the fallback queue; without one the session is marked', async () => {
+    const closed = (settings: Record<string, unknown>) =>
+      routingSite({
+        site: { generalQueueEnabled: false, ...settings },
+        reps: ['ann', 'bob'],
+        teams: [
+          team('front', ['ann'], { algorithm: 'none', waiting: { action: 'transfer', afterSeconds: 60, overflowQueue: 'general' } }),
+          team('back', ['bob'], { algorithm: 'none' }),
+        ],
+      });
+    let h = await start(closed({ fallbackQueue: 'back' }));
+    const moved = await h.createIn(FRONT);
+    await h.advanceSeconds(60);
+    expect(await h.session(moved)).toMatchObject({ state: 'waiting', queue_id: BACK, overflow_moves: 1 });
+
+    h = await start(closed({ fallbackQueue: 'front' }));
+    const kept = await h.createIn(FRONT);
+    await h.advanceSeconds(60);
+    expect(await h.session(kept)).toMatchObject({ state: 'waiting', queue_id: FRONT, overdue: 1, overflow_moves: 0 });
+    expect((await h.events({ type: 'session.overdue', sessionId: kept })).map((e) => e.data.cause)).toEqual(['no_overflow_queue']);
+    await h.advanceSeconds(600);
+    expect(await h.events({ type: 'session.overdue', sessionId: kept })).toHaveLength(1);
+  });
+
   it('W1: a pending offer does not stop the overdue timer', async () => {
     const h = await start(SITE);
     await h.connect('ann');

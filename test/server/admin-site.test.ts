@@ -234,6 +234,10 @@ describe.each(STORE_KINDS)('admin site settings on %s', (kind) => {
       const ann = await RepClient.login(t.url, 'ann');
       const { sessionId } = await startInGeneral('Tom Transfer');
       expect((await sessionRow(sessionId)).queue_id).toBe('team:helpdesk');
+      // T3: the list of targets does not offer it either.
+      const targets = (await ann.get('/api/rep/transfer-targets')).body.targets.map((x: any) => x.queueId);
+      expect(targets).toContain('team:helpdesk');
+      expect(targets).not.toContain('general');
       const res = await ann.post(`/api/rep/sessions/${sessionId}/transfer`, { queueId: 'general' });
       expect(res.status, JSON.stringify(res.body)).toBe(409);
       expect(res.body.error).toMatchObject({ code: 'conflict', field: 'queueId', message: 'The general queue is switched off: choose another queue.' });
