@@ -25,6 +25,46 @@ import { DEFAULT_POLICY, type PolicySettings } from '../core/policy.js';
 import { visibleQueueIds, type Membership } from '../core/queue-visibility.js';
 import { GENERAL_QUEUE_ID } from '../core/site-settings.js';
 import { siteSettings } from '../store/queries/directory.js';
+import { prepared, PreparedList } from '../store/queries/prepared.js';
+
+const queueTeamId = prepared((db: Db, queueId: string) => db.selectFrom('queues').select('team_id').where('id', '=', queueId));
+const teamSize = prepared((db: Db, teamId: string, upTo: number) =>
+  db
+    .selectFrom((eb) => eb.selectFrom('team_members').select('user_id').where('team_id', '=', teamId).limit(upTo).as('m'))
+    .select((eb) => eb.fn.countAll<number>().as('n')),
+);
+const freeCount = prepared((db: Db, upTo: number) =>
+  db
+    .selectFrom((eb) => eb.selectFrom('presence').select('user_id').where(sql.raw<boolean>(FREE_REP_PREDICATE)).limit(upTo).as('free'))
+    .select((eb) => eb.fn.countAll<number>().as('n')),
+);
+const queueHead = prepared((db: Db, queueId: string, limit: number, offset: number) =>
+  db
+    .selectFrom('sessions')
+    .select(['id', 'queue_id', 'priority', 'waiting_since', 'required_skills'])
+    .where('queue_id', '=', queueId)
+    .where(sql.raw<boolean>(OFFERABLE_SESSION_PREDICATE))
+    .orderBy('priority', 'desc')
+    .orderBy('waiting_since')
+    .orderBy(isPostgres(db) ? sql`id collate "C"` : sql`id`)
+    .limit(limit)
+    .offset(offset),
+);
+const exclusionsOf = new PreparedList((db: Db, ids: readonly string[]) => db.selectFrom('exclusions').select(['session_id', 'rep_id']).where('session_id', 'in', ids));
+const participantsIn = new PreparedList((db: Db, ids: readonly string[]) => db.selectFrom('participants').select(['session_id', 'user_id']).where('session_id', 'in', ids));
+const membershipsIn = new PreparedList(
+  (db: Db, ids: readonly string[]) =>
+    db
+      .selectFrom('team_members')
+      .innerJoin('teams', 'teams.id', 'team_members.team_id')
+      .select(['team_members.user_id', 'teams.id as teamId', 'teams.kind'])
+      .where('team_members.user_id', 'in', ids),
+  32,
+);
+const repRowsIn = new PreparedList((db: Db, ids: readonly string[]) => repRows(db).where('presence.user_id', 'in', ids), 32);
+const skillTree = prepared((db: Db) => db.selectFrom('skills').select(['id', 'parent_id', 'root_rank']));
+const repSkillsIn = new PreparedList((db: Db, ids: readonly string[]) => db.selectFrom('rep_skills').select(['user_id', 'skill_id', 'level']).where('user_id', 'in', ids), 32);
+
 
 export function toQueueRouting(q: QueueRow): QueueRouting {
   return {
@@ -59,6 +99,8 @@ const REP_COLUMNS = [
   'presence.idle',
   'presence.opted_out',
   'presence.load_since',
+  'presence.active_sessions',
+  'presence.pending_offers',
   'policies.settings',
 ] as const;
 
@@ -106,13 +148,10 @@ export interface QueueTeam {
 }
 
 export async function loadQueueTeam(db: Db, queue: QueueRouting): Promise<QueueTeam> {
-  const teamId = (await db.selectFrom('queues').select('team_id').where('id', '=', queue.id).executeTakeFirst())?.team_id ?? null;
+  const teamId = (await queueTeamId.first(db, queue.id))?.team_id ?? null;
   if (teamId === null) return { teamId, members: 0 };
-  const size = await db
-    .selectFrom((eb) => eb.selectFrom('team_members').select('user_id').where('team_id', '=', teamId).limit(TEAM_FIRST_MEMBERS + 1).as('m'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return { teamId, members: Number(size.n) };
+  const size = await teamSize.first(db, teamId, TEAM_FIRST_MEMBERS + 1);
+  return { teamId, members: Number(size!.n) };
 }
 
 /**
@@ -131,11 +170,8 @@ export function loadFreeReps(db: Db, options: RepQueryOptions = {}): Promise<Rep
  * this is an upper bound, and exact when it is 0.
  */
 export async function countFreeReps(db: Db, upTo: number): Promise<number> {
-  const row = await db
-    .selectFrom((eb) => eb.selectFrom('presence').select('user_id').where(sql.raw<boolean>(FREE_REP_PREDICATE)).limit(upTo).as('free'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const row = await freeCount.first(db, upTo);
+  return Number(row!.n);
 }
 
 /**
@@ -186,7 +222,7 @@ async function repsByLoad(db: Db, predicate: string, options: RepQueryOptions): 
     ).execute();
   }
   if (ids.length === 0) return [];
-  const rows = await repRows(db).where('presence.user_id', 'in', ids.map((r) => r.id)).execute();
+  const rows = await repRowsIn.all(db, ids.map((r) => r.id));
   const byUser = new Map(rows.map((r) => [r.id, r]));
   return snapshotsOf(db, ids.flatMap((r) => byUser.get(r.id) ?? []));
 }
@@ -199,22 +235,12 @@ export function isPostgres(db: Db): boolean {
 async function snapshotsOf(db: Db, rows: readonly RepRow[]): Promise<RepSnapshot[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [memberRows, countRows, offerRows, site] = await Promise.all([
-    db
-      .selectFrom('team_members')
-      .innerJoin('teams', 'teams.id', 'team_members.team_id')
-      .select(['team_members.user_id', 'teams.id as teamId', 'teams.kind'])
-      .where('team_members.user_id', 'in', ids)
-      .execute(),
-    db
-      .selectFrom('participants')
-      .innerJoin('sessions', 'sessions.id', 'participants.session_id')
-      .select(['participants.user_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('sessions.state', '=', 'active')
-      .where('participants.user_id', 'in', ids)
-      .groupBy('participants.user_id')
-      .execute(),
-    db.selectFrom('offers').select(['rep_id', 'session_id', 'invitation_id']).where('state', '=', 'pending').where('rep_id', 'in', ids).execute(),
+  const holding = rows.filter((r) => r.pending_offers > 0).map((r) => r.id);
+  const [memberRows, offerRows, site] = await Promise.all([
+    membershipsIn.all(db, ids),
+    holding.length === 0
+      ? Promise.resolve([])
+      : db.selectFrom('offers').select(['rep_id', 'session_id', 'invitation_id']).where('state', '=', 'pending').where('rep_id', 'in', holding).execute(),
     siteSettings(db),
   ]);
   const memberships = new Map<string, Membership[]>();
@@ -223,7 +249,6 @@ async function snapshotsOf(db: Db, rows: readonly RepRow[]): Promise<RepSnapshot
     list.push({ teamId: m.teamId, teamKind: m.kind === 'embassy' ? 'embassy' : 'team' });
     memberships.set(m.user_id, list);
   }
-  const counts = new Map(countRows.map((c) => [c.user_id, Number(c.n)]));
   const offers = new Map(offerRows.map((o) => [o.rep_id, o]));
   return rows.map((r) => {
     const policy: PolicySettings = { ...DEFAULT_POLICY, ...(JSON.parse(r.settings) as Partial<PolicySettings>) };
@@ -241,7 +266,7 @@ async function snapshotsOf(db: Db, rows: readonly RepRow[]): Promise<RepSnapshot
       locked: r.locked === 1,
       idle: r.idle === 1,
       optedOut: r.opted_out === 1,
-      sessionCount: counts.get(r.id) ?? 0,
+      sessionCount: r.active_sessions,
       loadSince: r.load_since,
       pendingOfferSessionId: offers.get(r.id)?.session_id ?? null,
       pendingOfferInvitationId: offers.get(r.id)?.invitation_id ?? null,
@@ -280,12 +305,12 @@ export async function loadQueuesWithOfferableSessions(db: Db): Promise<QueueRout
 export async function loadSkills(db: Db, repIds?: readonly string[]): Promise<SkillData> {
   const levelsQuery = db.selectFrom('rep_skills').select(['user_id', 'skill_id', 'level']);
   const [skills, levels] = await Promise.all([
-    db.selectFrom('skills').select(['id', 'parent_id', 'root_rank']).execute(),
+    skillTree.all(db),
     repIds === undefined
       ? levelsQuery.execute()
       : repIds.length === 0
         ? Promise.resolve([])
-        : levelsQuery.where('user_id', 'in', [...repIds]).execute(),
+        : repSkillsIn.all(db, repIds),
   ]);
   const tree = new Map(skills.map((s) => [s.id, { id: s.id, parentId: s.parent_id, rank: s.root_rank }]));
   const repSkills = new Map<string, Map<string, AdminSkillLevel>>();
@@ -303,17 +328,7 @@ export async function loadSkills(db: Db, repIds?: readonly string[]): Promise<Sk
  * the rows read are the rows returned, however many wait behind them or hold an offer.
  */
 export async function loadQueueHead(db: Db, queueId: string, limit: number, offset = 0): Promise<SessionSnapshot[]> {
-  const rows = await db
-    .selectFrom('sessions')
-    .select(['id', 'queue_id', 'priority', 'waiting_since', 'required_skills'])
-    .where('queue_id', '=', queueId)
-    .where(sql.raw<boolean>(OFFERABLE_SESSION_PREDICATE))
-    .orderBy('priority', 'desc')
-    .orderBy('waiting_since')
-    .orderBy(isPostgres(db) ? sql`id collate "C"` : sql`id`)
-    .limit(limit)
-    .offset(offset)
-    .execute();
+  const rows = await queueHead.all(db, queueId, limit, offset);
   return withExclusions(db, rows);
 }
 
@@ -324,8 +339,8 @@ async function withExclusions(
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [exclusions, participants] = await Promise.all([
-    db.selectFrom('exclusions').select(['session_id', 'rep_id']).where('session_id', 'in', ids).execute(),
-    db.selectFrom('participants').select(['session_id', 'user_id']).where('session_id', 'in', ids).execute(),
+    exclusionsOf.all(db, ids),
+    participantsIn.all(db, ids),
   ]);
   const excluded = groupBy(exclusions, (e) => e.session_id, (e) => e.rep_id);
   const joined = groupBy(participants, (p) => p.session_id, (p) => p.user_id);

@@ -187,6 +187,9 @@ export interface PresenceTable {
   last_activity_at: number;
   load_since: number;
   missed_offers: number;
+  /** Derived, kept by the triggers of migration 0004 (ADR 0001). */
+  active_sessions: Generated<number>;
+  pending_offers: Generated<number>;
 }
 
 export interface LoginTable {
