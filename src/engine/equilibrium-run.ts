@@ -17,10 +17,13 @@ import type { QueueRouting, RepId, RepSnapshot } from '../core/routing-types.js'
 import { GENERAL_QUEUE_ID } from '../core/site-settings.js';
 import type { Db } from '../store/store.js';
 import type { CommandContext } from './command-runner.js';
-import { loadQueuesWithOfferableInvitations } from './invitation-candidates.js';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { AUTOMATIC_QUEUE_PREDICATE, FREE_REP_PREDICATE, OFFERABLE_SESSION_PREDICATE } from '../store/migrations/0004-routing-indexes.js';
+import { OFFERABLE_INVITATION_PREDICATE } from '../store/migrations/0007-invitation-offers.js';
+import { prepared } from '../store/queries/prepared.js';
 import { FIRST_HEAD_PAGE, QueueHead } from './queue-head.js';
 import {
-  countFreeReps,
   loadConnectedReps,
   loadFreeReps,
   loadQueuesById,
@@ -181,14 +184,14 @@ async function findWork(db: Db): Promise<QueueWork[]> {
  * members later.
  */
 async function startWork(db: Db): Promise<QueueWork[]> {
-  const free = await countFreeReps(db, FEW_FREE_REPS + 1);
+  const { free, invitations, sessions } = await probeWork(db, FEW_FREE_REPS + 1);
   if (free === 0) return [];
-  // S1: which queues hold an invitation to offer (usually none: then no invitation is read).
-  const invitations = await loadQueuesWithOfferableInvitations(db);
+  // Nothing to offer anywhere (the usual case after an accept or an end): no queue is read.
+  if (sessions.size === 0 && invitations.size === 0) return [];
   const head = (queue: QueueRouting) => new QueueHead(queue.id, invitations.has(queue.id));
   if (free > FEW_FREE_REPS) {
     const works: QueueWork[] = [];
-    const queues = await loadQueuesWithOfferableSessions(db);
+    const queues = sessions.size === 0 ? [] : await loadQueuesWithOfferableSessions(db);
     const more = [...invitations].filter((id) => !queues.some((q) => q.id === id));
     queues.push(...(await loadQueuesById(db, more)).filter(isAutomatic));
     for (const queue of queues) {
@@ -206,10 +209,63 @@ async function startWork(db: Db): Promise<QueueWork[]> {
   const ids = new Set<string>();
   for (const r of reps) for (const id of r.queueIds) ids.add(id);
   if (reps.some((r) => r.policy.canSeeGeneralQueue)) ids.add(GENERAL_QUEUE_ID);
-  const queues = (await loadQueuesById(db, [...ids])).filter(isAutomatic);
+  // A queue with no offerable session or invitation has an empty head: it would take no offer.
+  const offerable = [...ids].filter((id) => sessions.has(id) || invitations.has(id));
+  const queues = (await loadQueuesById(db, offerable)).filter(isAutomatic);
   return queues
     .map((queue) => ({ queue, head: head(queue), free: reps.filter((r) => isMemberOf(r, queue)), freeDone: true, freeLimit: Infinity }))
     .filter((w) => w.free.length > 0);
+}
+
+/** Whether any rep is free (uncorrelated: evaluated once per statement, from the `presence_free` index). */
+const anyFreeRep = (eb: ExpressionBuilder<Database, keyof Database>) =>
+  eb.exists(eb.selectFrom('presence').select('presence.user_id').where(sql.raw<boolean>(FREE_REP_PREDICATE)));
+
+/**
+ * One statement for what a pass starts from: how many reps are free (up to `upTo`, from
+ * the `presence_free` index alone: disabled users are not told apart, so an upper bound,
+ * exact when 0), the queues holding an offerable invitation (`invitations_offerable`) and
+ * the automatic queues holding an offerable session (the ids of
+ * loadQueuesWithOfferableSessions), with the partial indexes' own predicates. With no rep
+ * free the pass makes no offer: the queues are then not looked at.
+ */
+const workProbe = prepared((db: Db, upTo: number) =>
+  db
+    .selectFrom((eb) => eb.selectFrom('presence').select('user_id').where(sql.raw<boolean>(FREE_REP_PREDICATE)).limit(upTo).as('free'))
+    .select((eb) => [sql.lit('free').as('kind'), sql<string | null>`null`.as('queue_id'), eb.fn.countAll<number | string | bigint>().as('n')])
+    .unionAll((eb) =>
+      eb
+        .selectFrom('invitations')
+        .select([sql.lit('invitation').as('kind'), 'queue_id', sql.lit(0).as('n')])
+        .distinct()
+        .where(sql.raw<boolean>(OFFERABLE_INVITATION_PREDICATE))
+        .where((wb) => anyFreeRep(wb)),
+    )
+    .unionAll((eb) =>
+      eb
+        .selectFrom('queues')
+        .select([sql.lit('session').as('kind'), 'queues.id as queue_id', sql.lit(0).as('n')])
+        .where(sql.raw<boolean>(AUTOMATIC_QUEUE_PREDICATE))
+        .where((wb) => anyFreeRep(wb))
+        .where((wb) =>
+          wb.exists(
+            wb.selectFrom('sessions').select('sessions.id').whereRef('sessions.queue_id', '=', 'queues.id').where(sql.raw<boolean>(OFFERABLE_SESSION_PREDICATE)),
+          ),
+        ),
+    ),
+);
+
+async function probeWork(db: Db, upTo: number): Promise<{ free: number; invitations: Set<string>; sessions: Set<string> }> {
+  const rows = await workProbe.all(db, upTo);
+  let free = 0;
+  const invitations = new Set<string>();
+  const sessions = new Set<string>();
+  for (const r of rows) {
+    if (r.kind === 'free') free = Number(r.n);
+    else if (r.kind === 'invitation') invitations.add(r.queue_id!);
+    else sessions.add(r.queue_id!);
+  }
+  return { free, invitations, sessions };
 }
 
 /** Exclusions and participants in the head: reps some session or invitation there cannot be offered to. */

@@ -9,16 +9,6 @@ import type { Db } from '../store/store.js';
 import { groupBy, isPostgres } from './routing-snapshot.js';
 
 /**
- * S1: the queues where some open invitation waits without an offer, through the
- * `invitations_offerable` index (migration 0007): usually none, and then a pass reads no
- * invitation at all.
- */
-export async function loadQueuesWithOfferableInvitations(db: Db): Promise<Set<string>> {
-  const rows = await db.selectFrom('invitations').select('queue_id').distinct().where(sql.raw<boolean>(OFFERABLE_INVITATION_PREDICATE)).execute();
-  return new Set(rows.map((r) => r.queue_id));
-}
-
-/**
  * S1: the first `limit` open invitations of one queue in Q4 order (after skipping
  * `offset`) that Equilibrium may offer, through the `invitations_offerable` index, as
  * candidates (see SessionSnapshot): the session's skills, the invitation's priority (the

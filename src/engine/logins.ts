@@ -2,7 +2,8 @@
 import { LobbyError } from '../core/errors.js';
 import type { Db } from '../store/store.js';
 import type { UserRow } from '../store/schema.js';
-import { findUser, findUserByLogin } from '../store/queries/directory.js';
+import { findUserByLogin } from '../store/queries/directory.js';
+import { prepared } from '../store/queries/prepared.js';
 import { hashToken, type Ids } from './ids.js';
 import { verifyPassword } from './passwords.js';
 
@@ -32,12 +33,26 @@ export async function logIn(db: Db, ids: Ids, now: number, login: string, passwo
   return { user, token, csrfToken };
 }
 
+/**
+ * A login and its user in one read. The user's columns come as `findUser` reads them; the
+ * login's two under names no column of `users` has, taken off the row below.
+ */
+const loginWithUser = prepared((db: Db, tokenHash: string) =>
+  db
+    .selectFrom('logins')
+    .innerJoin('users', 'users.id', 'logins.user_id')
+    .selectAll('users')
+    .select(['logins.csrf_token as login_csrf_token', 'logins.expires_at as login_expires_at'])
+    .where('logins.token_hash', '=', tokenHash),
+);
+
 export async function resolveLogin(db: Db, now: number, token: string): Promise<{ user: UserRow; csrfToken: string } | null> {
-  const row = await db.selectFrom('logins').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
-  if (!row || row.expires_at <= now) return null;
-  const user = await findUser(db, row.user_id);
-  if (!user || user.disabled) return null;
-  return { user, csrfToken: row.csrf_token };
+  const row = await loginWithUser.first(db, hashToken(token));
+  // No login, or no user behind it (findUser finding none): both refused alike.
+  if (!row) return null;
+  const { login_csrf_token: csrfToken, login_expires_at: expiresAt, ...user } = row;
+  if (expiresAt <= now || user.disabled) return null;
+  return { user, csrfToken };
 }
 
 export async function logOut(db: Db, token: string): Promise<void> {

@@ -8,7 +8,7 @@ import { policyOf } from '../store/queries/directory.js';
 import { addParticipant, findSession } from '../store/queries/sessions.js';
 import type { CommandContext } from './command-runner.js';
 import { OFFER_EXPIRE_TIMER, runEquilibrium } from './equilibrium-run.js';
-import { cancelQueueTimers, loadLiveSession, touchLoad } from './session-commands.js';
+import { cancelQueueTimers, loadLiveSession, touchLoad, updatedRow } from './session-commands.js';
 import { acceptInvitationOffer } from './invitation-commands.js';
 
 type OfferRow = Selectable<OfferTable>;
@@ -60,7 +60,9 @@ export async function acceptOffer(ctx: CommandContext, repId: string, offerId: s
   await touchLoad(ctx, repId);
   // E1: the rep holds no offer now and, below their session limit, may take the next one.
   await runEquilibrium(ctx);
-  return { kind: 'accepted', session: (await findSession(ctx.tx, session.id))! };
+  // The accepted offer no longer counts as pending, and an active session is offered none (E1).
+  const pending = Number((session as SessionRow & { pending_offers?: number }).pending_offers ?? 1) - 1;
+  return { kind: 'accepted', session: updatedRow(session, { state: 'active', owner_id: repId, queue_id: null, accepted_at: ctx.now, overdue: 0 }, pending) };
 }
 
 /**

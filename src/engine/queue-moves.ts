@@ -3,7 +3,7 @@
  * (F2–F4) all do the same thing, so they share this one place.
  */
 import { planWaitingRule } from '../core/waiting-rules.js';
-import type { SessionRow } from '../store/schema.js';
+import type { QueueRow, SessionRow } from '../store/schema.js';
 import { findQueue, siteSettings } from '../store/queries/directory.js';
 import { findSession, participantsOf } from '../store/queries/sessions.js';
 import type { CommandContext } from './command-runner.js';
@@ -14,14 +14,20 @@ import { endOpenInvitations } from './invitation-commands.js';
 
 export const WAITING_RULE_TIMER = 'waiting.rule';
 
-/** W1–W3: arms the timer of the rule of the queue the session now waits in. */
-export async function armWaitingRule(ctx: CommandContext, session: SessionRow): Promise<void> {
+/**
+ * W1–W3: arms the timer of the rule of the queue the session now waits in. `queue`: that
+ * queue's row, when the caller has read it in this transaction already.
+ */
+export async function armWaitingRule(ctx: CommandContext, session: SessionRow, queue?: QueueRow): Promise<void> {
   if (session.state !== 'waiting' || session.queue_id === null || session.queued_at === null) return;
-  const queue = await findQueue(ctx.tx, session.queue_id);
-  if (!queue) return;
+  const row = queue?.id === session.queue_id ? queue : await findQueue(ctx.tx, session.queue_id);
+  if (!row) return;
+  const routing = toQueueRouting(row);
+  // No rule, no timer (W1), whatever the site's settings say.
+  if (routing.waitingRule.action === 'none') return;
   const site = await siteSettings(ctx.tx);
   const plan = planWaitingRule(
-    toQueueRouting(queue),
+    routing,
     { queuedAt: session.queued_at, overflowMoves: session.overflow_moves, overdue: session.overdue === 1 },
     site.maxOverflowMoves,
   );

@@ -33,11 +33,6 @@ const teamSize = prepared((db: Db, teamId: string, upTo: number) =>
     .selectFrom((eb) => eb.selectFrom('team_members').select('user_id').where('team_id', '=', teamId).limit(upTo).as('m'))
     .select((eb) => eb.fn.countAll<number>().as('n')),
 );
-const freeCount = prepared((db: Db, upTo: number) =>
-  db
-    .selectFrom((eb) => eb.selectFrom('presence').select('user_id').where(sql.raw<boolean>(FREE_REP_PREDICATE)).limit(upTo).as('free'))
-    .select((eb) => eb.fn.countAll<number>().as('n')),
-);
 const queueHead = prepared((db: Db, queueId: string, limit: number, offset: number) =>
   db
     .selectFrom('sessions')
@@ -162,16 +157,6 @@ export async function loadQueueTeam(db: Db, queue: QueueRouting): Promise<QueueT
  */
 export function loadFreeReps(db: Db, options: RepQueryOptions = {}): Promise<RepSnapshot[]> {
   return repsByLoad(db, FREE_REP_PREDICATE, options);
-}
-
-/**
- * How many reps could take an offer now, counting up to `upTo`: read from the
- * `presence_free` index alone (no snapshot). Disabled users are not told apart here, so
- * this is an upper bound, and exact when it is 0.
- */
-export async function countFreeReps(db: Db, upTo: number): Promise<number> {
-  const row = await freeCount.first(db, upTo);
-  return Number(row!.n);
 }
 
 /**

@@ -6,7 +6,7 @@ import { LobbyError } from '../core/errors.js';
 import { checkChatText, checkCustomerInput, type RawCustomerInput } from '../core/customer-input.js';
 import { GENERAL_QUEUE_ID } from '../core/site-settings.js';
 import { visibleQueueIds } from '../core/queue-visibility.js';
-import type { SessionRow } from '../store/schema.js';
+import type { QueueRow, SessionRow } from '../store/schema.js';
 import { findSession, insertSession, updateSession, addParticipant, participantsOf } from '../store/queries/sessions.js';
 import { findQueue, memberships, policyOf, siteSettings, findUser } from '../store/queries/directory.js';
 import type { CommandContext } from './command-runner.js';
@@ -34,22 +34,27 @@ export interface CreatedSession {
   customerToken: string;
 }
 
-/** Resolves C7: no target means the general queue, or the fallback queue where it is off. */
-async function resolveTargetQueue(ctx: CommandContext, queueId: string | null): Promise<string> {
+/**
+ * Resolves C7: no target means the general queue, or the fallback queue where it is off.
+ * Gives the queue's row too when it was read (not for the general queue).
+ */
+async function resolveTargetQueue(ctx: CommandContext, queueId: string | null): Promise<{ id: string; row?: QueueRow }> {
   if (queueId !== null) {
     const queue = await findQueue(ctx.tx, queueId);
     if (!queue) throw new LobbyError('not_found', 'That queue does not exist.', 'queueId');
-    return queue.id;
+    return { id: queue.id, row: queue };
   }
   const site = await siteSettings(ctx.tx);
-  if (site.generalQueueEnabled) return GENERAL_QUEUE_ID;
-  if (site.fallbackQueueId && (await findQueue(ctx.tx, site.fallbackQueueId))) return site.fallbackQueueId;
+  if (site.generalQueueEnabled) return { id: GENERAL_QUEUE_ID };
+  const fallback = site.fallbackQueueId ? await findQueue(ctx.tx, site.fallbackQueueId) : undefined;
+  if (site.fallbackQueueId && fallback) return { id: site.fallbackQueueId, row: fallback };
   throw new LobbyError('unavailable', 'Support is not taking new requests right now.');
 }
 
 export async function createSession(ctx: CommandContext, input: CreateSessionInput): Promise<CreatedSession> {
   const customer = checkCustomerInput(input, { nameRequired: input.origin === 'issue' });
-  const queueId = await resolveTargetQueue(ctx, input.queueId);
+  const target = await resolveTargetQueue(ctx, input.queueId);
+  const queueId = target.id;
   const customerToken = ctx.ids.token();
   const row: SessionRow = {
     id: ctx.ids.id(),
@@ -85,7 +90,7 @@ export async function createSession(ctx: CommandContext, input: CreateSessionInp
     data: { origin: row.origin, clientType: row.client_type, issueId: row.issue_id, priority: row.priority },
   });
   await ctx.emit({ type: 'session.queued', sessionId: row.id, queueId, data: { queueId } });
-  await armWaitingRule(ctx, row);
+  await armWaitingRule(ctx, row, target.row);
   await runEquilibrium(ctx);
   return { session: row, customerToken };
 }
@@ -150,7 +155,19 @@ export async function acceptSession(ctx: CommandContext, repId: string, sessionI
   await rescindIfUnavailable(ctx, repId, 'at_session_limit');
   // E1: the rep whose offer was rescinded is free for another session.
   if (rescinded > 0) await runEquilibrium(ctx);
-  return (await findSession(ctx.tx, sessionId)) ?? session;
+  // Its pending offers were rescinded above, and an active session is offered none (E1).
+  return updatedRow(session, { state: 'active', owner_id: repId, queue_id: null, accepted_at: ctx.now, overdue: 0 }, 0);
+}
+
+/**
+ * The row `findSession` would read after a command wrote `patch` to the session `session`
+ * was read as, without reading it again. The row as read also holds `pending_offers`, kept
+ * by triggers and not part of SessionRow: the caller says what it is now.
+ */
+export function updatedRow(session: SessionRow, patch: Partial<SessionRow>, pendingOffers: number): SessionRow {
+  const row: SessionRow = { ...session, ...patch };
+  if ('pending_offers' in session) (row as SessionRow & { pending_offers: number }).pending_offers = pendingOffers;
+  return row;
 }
 
 /** A session that leaves its queue leaves its waiting rule behind. */
@@ -218,5 +235,6 @@ export async function endSession(
   // Reps who were in it may have dropped below their session limit, and the rep whose
   // offer was rescinded is free for another session (E1).
   if (participants.length > 0 || rescinded > 0) await runEquilibrium(ctx);
-  return (await findSession(ctx.tx, sessionId)) ?? session;
+  // Its pending offers were rescinded above, and an ended session is offered none.
+  return updatedRow(session, { state: 'ended', queue_id: null, ended_at: ctx.now, end_reason: reason }, 0);
 }
