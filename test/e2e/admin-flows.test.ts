@@ -7,54 +7,24 @@
  * Nothing sleeps: every step waits on what the page shows. Screenshots in docs/screenshots/
  * (admin-*.png) are taken from the SQLite run.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SITE_PATH } from '../../src/config/demo-site.js';
 import { parseSiteConfigYaml } from '../../src/config/import-config.js';
 import { STORE_KINDS } from '../support/test-stores.js';
 import { RepClient, request, startIssueSession, startTestLobby, type TestLobby } from '../support/lobby-harness.js';
 import { AdminClient } from '../support/admin-client.js';
+import { PHONE, haveChromium, launchBrowser, newPage as newHarnessPage, pageShot } from './browser-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is required in CI (apt-get install chromium)`);
-  console.warn(`${CHROMIUM} not found: the admin browser tests are skipped`);
+/** Admin pages are desktop pages first; their screenshots are one pixel per CSS pixel. */
+const ADMIN_DESKTOP = { width: 1280, height: 900 };
+
+function newPage(browser: Browser, viewport = ADMIN_DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
+  return newHarnessPage(browser, viewport, { deviceScaleFactor: 1 });
 }
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const STEP_MS = 10_000;
-
-async function ensureWebBuilt(): Promise<void> {
-  if (['admin', 'team', 'portal'].every((p) => existsSync(join(ROOT, `web/dist/${p}/index.html`)))) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
-}
-
-async function newPage(browser: Browser, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_MS);
-  return { context, page };
-}
-
-async function screenshot(page: Page, name: string, enabled: boolean): Promise<void> {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, `${name}: the page is wider than the screen`).toBeLessThanOrEqual(0);
-  if (!enabled) return;
-  await page.mouse.move(0, 0);
-  // The sticky header would be drawn where the page was scrolled to.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true, animations: 'disabled' });
-}
+const screenshot = pageShot;
 
 async function logIn(page: Page, url: string, login: string, heading: string): Promise<void> {
   await page.goto(url);
@@ -68,8 +38,7 @@ describe.skipIf(!haveChromium)('admin pages in the browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();

@@ -54,8 +54,14 @@ export async function launchBrowser(): Promise<Browser> {
 export async function newPage(
   browser: Browser,
   viewport: { width: number; height: number } = PHONE,
+  options: { deviceScaleFactor?: number; locale?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 2, reducedMotion: 'reduce' });
+  const context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: options.deviceScaleFactor ?? 2,
+    reducedMotion: 'reduce',
+    ...(options.locale ? { locale: options.locale } : {}),
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_MS);
   return { context, page };
