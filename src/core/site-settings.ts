@@ -52,3 +52,14 @@ export const DEFAULT_SITE_SETTINGS: SiteSettings = {
 export const GENERAL_QUEUE_ID = 'general';
 export const teamQueueId = (teamId: string): string => `team:${teamId}`;
 export const personalQueueId = (userId: string): string => `rep:${userId}`;
+
+/**
+ * Q3, C7: the queue a session meant for `queueId` enters. Any queue is itself, except a
+ * switched-off general queue, which nobody sees: the fallback queue takes its place, and
+ * without one (or when the fallback is the general queue itself) there is none (null).
+ */
+export function openQueueFor(queueId: string, site: Pick<SiteSettings, 'generalQueueEnabled' | 'fallbackQueueId'>): string | null {
+  if (queueId !== GENERAL_QUEUE_ID || site.generalQueueEnabled) return queueId;
+  const fallback = site.fallbackQueueId;
+  return fallback !== null && fallback !== GENERAL_QUEUE_ID ? fallback : null;
+}

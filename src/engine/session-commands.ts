@@ -4,7 +4,7 @@
  */
 import { LobbyError } from '../core/errors.js';
 import { checkChatText, checkCustomerInput, type RawCustomerInput } from '../core/customer-input.js';
-import { GENERAL_QUEUE_ID } from '../core/site-settings.js';
+import { GENERAL_QUEUE_ID, openQueueFor } from '../core/site-settings.js';
 import { visibleQueueIds } from '../core/queue-visibility.js';
 import type { QueueRow, SessionRow } from '../store/schema.js';
 import { findSession, insertSession, updateSession, addParticipant, participantsOf } from '../store/queries/sessions.js';
@@ -44,10 +44,10 @@ async function resolveTargetQueue(ctx: CommandContext, queueId: string | null): 
     if (!queue) throw new LobbyError('not_found', 'That queue does not exist.', 'queueId');
     return { id: queue.id, row: queue };
   }
-  const site = await siteSettings(ctx.tx);
-  if (site.generalQueueEnabled) return { id: GENERAL_QUEUE_ID };
-  const fallback = site.fallbackQueueId ? await findQueue(ctx.tx, site.fallbackQueueId) : undefined;
-  if (site.fallbackQueueId && fallback) return { id: site.fallbackQueueId, row: fallback };
+  const open = openQueueFor(GENERAL_QUEUE_ID, await siteSettings(ctx.tx));
+  if (open === GENERAL_QUEUE_ID) return { id: GENERAL_QUEUE_ID };
+  const fallback = open === null ? undefined : await findQueue(ctx.tx, open);
+  if (fallback) return { id: fallback.id, row: fallback };
   throw new LobbyError('unavailable', 'Support is not taking new requests right now.');
 }
 

@@ -1,6 +1,6 @@
 /** W1–W3: the waiting-rule timer fired for a session. */
 import { planWaitingRule, type OverdueCause } from '../core/waiting-rules.js';
-import { GENERAL_QUEUE_ID } from '../core/site-settings.js';
+import { openQueueFor } from '../core/site-settings.js';
 import { findQueue, siteSettings } from '../store/queries/directory.js';
 import { findSession } from '../store/queries/sessions.js';
 import type { CommandContext } from './command-runner.js';
@@ -34,13 +34,10 @@ export async function waitingRuleDue(ctx: CommandContext, sessionId: string): Pr
     await markOverdue(plan.cause);
     return;
   }
-  let toQueueId: string | null = plan.toQueueId;
-  if (toQueueId === GENERAL_QUEUE_ID && !site.generalQueueEnabled) {
-    // Q3: nobody sees a switched-off general queue. Overflow goes where C7 sends new
-    // sessions meanwhile, the fallback queue; without one, the session stays and is marked.
-    const fallback = site.fallbackQueueId;
-    toQueueId = fallback !== null && fallback !== GENERAL_QUEUE_ID && fallback !== session.queue_id ? fallback : null;
-  }
+  // Q3: overflow into a switched-off general queue goes where C7 sends new sessions
+  // meanwhile; with nowhere else to go, the session stays and is marked.
+  const open = openQueueFor(plan.toQueueId, site);
+  const toQueueId = open === session.queue_id ? null : open;
   if (toQueueId === null) {
     if (session.overdue === 0) await markOverdue('no_overflow_queue');
     return;

@@ -23,13 +23,10 @@ import { parseSiteConfigYaml } from '../../src/config/import-config.js';
 import { STORE_KINDS } from '../support/test-stores.js';
 import { request, startTestLobby, type TestLobby } from '../support/lobby-harness.js';
 import { AdminClient } from '../support/admin-client.js';
-import { PHONE, SCREENSHOTS, haveChromium, launchBrowser, newPage as newHarnessPage, pageShot } from './browser-harness.js';
-
-/** Admin pages are desktop pages first; their screenshots are one pixel per CSS pixel. */
-const ADMIN_DESKTOP = { width: 1280, height: 900 };
+import { PHONE, SCREENSHOTS, haveChromium, launchBrowser, ADMIN_DESKTOP, newAdminPage, pageShot } from './browser-harness.js';
 
 function newPage(browser: Browser, viewport = ADMIN_DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-  return newHarnessPage(browser, viewport, { deviceScaleFactor: 1, locale: 'en-GB' });
+  return newAdminPage(browser, viewport, 'en-GB');
 }
 
 const screenshot = pageShot;

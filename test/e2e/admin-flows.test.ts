@@ -15,13 +15,10 @@ import { parseSiteConfigYaml } from '../../src/config/import-config.js';
 import { STORE_KINDS } from '../support/test-stores.js';
 import { RepClient, request, startIssueSession, startTestLobby, type TestLobby } from '../support/lobby-harness.js';
 import { AdminClient } from '../support/admin-client.js';
-import { PHONE, haveChromium, launchBrowser, newPage as newHarnessPage, pageShot } from './browser-harness.js';
-
-/** Admin pages are desktop pages first; their screenshots are one pixel per CSS pixel. */
-const ADMIN_DESKTOP = { width: 1280, height: 900 };
+import { PHONE, haveChromium, launchBrowser, ADMIN_DESKTOP, newAdminPage, pageShot } from './browser-harness.js';
 
 function newPage(browser: Browser, viewport = ADMIN_DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-  return newHarnessPage(browser, viewport, { deviceScaleFactor: 1 });
+  return newAdminPage(browser, viewport);
 }
 
 const screenshot = pageShot;

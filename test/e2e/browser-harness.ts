@@ -67,6 +67,18 @@ export async function newPage(
   return { context, page };
 }
 
+/** Admin pages are desktop pages first; their screenshots are one pixel per CSS pixel. */
+export const ADMIN_DESKTOP = { width: 1280, height: 900 };
+
+/** A fresh context and page for the admin and team pages: desktop-sized unless told, scale 1. */
+export function newAdminPage(
+  browser: Browser,
+  viewport: { width: number; height: number } = ADMIN_DESKTOP,
+  locale?: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  return newPage(browser, viewport, { deviceScaleFactor: 1, ...(locale ? { locale } : {}) });
+}
+
 /**
  * Saves a screenshot after checking that nothing sticks out sideways. Phone shots show
  * the whole page; `viewportOnly` shots show what fits the window, one pixel per CSS pixel.

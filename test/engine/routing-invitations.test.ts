@@ -36,6 +36,14 @@ async function invite(h: RoutingHarness, sessionId: string, queueId: string, by 
   return (await h.engine.inviteToSession(by, sessionId, queueId)).id;
 }
 
+/** Ann (who takes no offers) owns a session and invites the desk, where only Dan is connected. */
+async function annInvitesDeskWithDan(h: RoutingHarness): Promise<{ s: string; inv: string }> {
+  await h.connect('ann', 'dan');
+  await h.engine.setOptedOut('ann', true);
+  const s = await ownedBy(h, 'ann');
+  return { s, inv: await invite(h, s, DESK) };
+}
+
 async function participants(h: RoutingHarness, sessionId: string): Promise<string[]> {
   const rows = await h.db.selectFrom('participants').select(['user_id', 'role']).where('session_id', '=', sessionId).orderBy('joined_at').orderBy('user_id').execute();
   return rows.map((r) => `${r.user_id}:${r.role}`);
@@ -137,10 +145,7 @@ describe.each(STORE_KINDS)('Equilibrium offers invitations on %s', (kind) => {
 
   it('S2, E5: accepting an invitation offer makes the rep a participant and ends the invitation; the next offer follows at once', async () => {
     const h = await start(SITE);
-    await h.connect('ann', 'dan');
-    await h.engine.setOptedOut('ann', true);
-    const s = await ownedBy(h, 'ann');
-    const inv = await invite(h, s, DESK);
+    const { s, inv } = await annInvitesDeskWithDan(h);
     const offer = await h.offerForInvitation(inv);
     expect(offer?.rep_id).toBe('dan');
     const waiting = await h.createIn(DESK);
@@ -160,10 +165,7 @@ describe.each(STORE_KINDS)('Equilibrium offers invitations on %s', (kind) => {
 
   it('S4, E9: withdrawing the invitation rescinds its offer without excluding; the rep is free for the next at once', async () => {
     const h = await start(SITE);
-    await h.connect('ann', 'dan');
-    await h.engine.setOptedOut('ann', true);
-    const s = await ownedBy(h, 'ann');
-    const inv = await invite(h, s, DESK);
+    const { s, inv } = await annInvitesDeskWithDan(h);
     const offer = await h.offerForInvitation(inv);
     const waiting = await h.createIn(DESK);
 
@@ -268,10 +270,7 @@ describe.each(STORE_KINDS)('Equilibrium offers invitations on %s', (kind) => {
 
   it('S2, E1: a rep who joins by hand through the invitation they are offered accepted it, and is offered the next at once', async () => {
     const h = await start(SITE);
-    await h.connect('ann', 'dan');
-    await h.engine.setOptedOut('ann', true);
-    const s = await ownedBy(h, 'ann');
-    const inv = await invite(h, s, DESK);
+    const { inv } = await annInvitesDeskWithDan(h);
     const offer = await h.offerForInvitation(inv);
     const waiting = await h.createIn(DESK);
     expect(await h.offeredTo(waiting)).toBeNull();
@@ -306,10 +305,7 @@ describe.each(STORE_KINDS)('Equilibrium offers invitations on %s', (kind) => {
 
   it('E9: a rep who locks loses the invitation offer without exclusion, and is offered it again on unlocking', async () => {
     const h = await start(SITE);
-    await h.connect('ann', 'dan');
-    await h.engine.setOptedOut('ann', true);
-    const s = await ownedBy(h, 'ann');
-    const inv = await invite(h, s, DESK);
+    const { inv } = await annInvitesDeskWithDan(h);
     await h.engine.setLocked('dan', true);
     expect(await h.invitationOfferHistory(inv)).toEqual(['dan:rescinded']);
     await h.engine.setLocked('dan', false);
