@@ -19,7 +19,6 @@ import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { importSiteConfig } from '../src/config/import-config.js';
 import { startLobby, type RunningLobby } from '../src/main.js';
-import type { Store } from '../src/store/store.js';
 import { openLocation, type StoreLocation } from './bench-stores.js';
 import { rawInsertTxPerSecond } from './raw-store.js';
 import { benchSite, type BenchSiteOptions } from './bench-site.js';
@@ -57,29 +56,10 @@ function send(message: Record<string, unknown>): void {
   process.send?.(message);
 }
 
-/** Counts the routing transactions (one per command) the engine runs on the store. */
-function counted(store: Store): { store: Store; commands: () => number } {
-  let commands = 0;
-  const wrapped: Store = {
-    kind: store.kind,
-    db: store.db,
-    routingTransaction(work) {
-      commands += 1;
-      return store.routingTransaction(work);
-    },
-    notifyCommit: (tx) => store.notifyCommit(tx),
-    watchCommits: (listener) => store.watchCommits(listener),
-    serverVersion: () => store.serverVersion(),
-    close: () => store.close(),
-  };
-  return { store: wrapped, commands: () => commands };
-}
-
 async function main(): Promise<void> {
   const start = JSON.parse(process.argv[2] ?? '{}') as Start;
-  const raw = await openLocation(start.location, 10);
-  await importSiteConfig(raw, benchSite(start.site), Date.now());
-  const { store, commands } = counted(raw);
+  const store = await openLocation(start.location, 10);
+  await importSiteConfig(store, benchSite(start.site), Date.now());
   const lobby: RunningLobby = await startLobby({ host: '127.0.0.1', port: 0, dataDir: '', demo: false, logLevel: 'warn', store });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -99,17 +79,19 @@ async function main(): Promise<void> {
   process.on('message', (m: Message) => {
     void (async () => {
       if (m.type === 'raw') {
-        send({ type: 'raw', result: await rawInsertTxPerSecond(raw, m.seconds) });
+        send({ type: 'raw', result: await rawInsertTxPerSecond(store, m.seconds) });
       } else if (m.type === 'stats') {
         const cpu = process.cpuUsage(cpu0);
         send({
           type: 'stats',
-          commands: commands(),
+          // Routing transactions (one per command) and the commits that made them durable.
+          commands: store.stats().transactions,
+          commits: store.stats().commits,
           rssMb: process.memoryUsage().rss / 2 ** 20,
           peakRssMb: process.resourceUsage().maxRSS / 1024,
           cpuMs: (cpu.user + cpu.system) / 1000,
           wallMs: performance.now() - t0,
-          version: await raw.serverVersion(),
+          version: await store.serverVersion(),
           loopDelayP99Ms: loop.percentile(99) / 1e6,
           loopDelayMaxMs: loop.max / 1e6,
           gcMaxMs,

@@ -14,7 +14,7 @@
  *    last one ended (closed loop): created → offered → accepted → ended per second.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -64,6 +64,8 @@ export interface LoadResult {
     routedPerSec: number;
     commandsPerSec: number;
     commandsPerRawTx: number;
+    /** Commands that shared one commit, on average (SQLite's group commit, ADR 0002). */
+    commandsPerCommit: number;
     offerP50Ms: number;
     offerP99Ms: number;
     acceptP50Ms: number;
@@ -79,6 +81,7 @@ export interface LoadResult {
 
 interface Stats {
   commands: number;
+  commits: number;
   rssMb: number;
   peakRssMb: number;
   cpuMs: number;
@@ -250,6 +253,8 @@ export async function loadBench(kind: StoreKind, options: LoadOptions): Promise<
     others = new Interference(before);
     const clientCpu0 = process.cpuUsage();
     const profileDir = process.env.LOBBY_BENCH_PROFILE;
+    // The server writes the phase's profile into it, and Node makes --cpu-prof-dir only at exit.
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
     if (profileDir) await server.ask({ type: 'profile', start: true }, 'profile');
     const tp = await throughputPhase(base, reps, options);
     if (profileDir) {
@@ -266,12 +271,13 @@ export async function loadBench(kind: StoreKind, options: LoadOptions): Promise<
       otherCpuPercent: others.percentOfMachine(after),
       commandsPerSec,
       commandsPerRawTx: commandsPerSec / raw.txPerSec,
+      commandsPerCommit: (after.commands - before.commands) / Math.max(1, after.commits - before.commits),
       serverCpuPercent: (100 * (after.cpuMs - before.cpuMs)) / (after.wallMs - before.wallMs),
       clientCpuPercent: (100 * (clientCpu.user + clientCpu.system)) / 1000 / (after.wallMs - before.wallMs),
     };
     log(
       `  closed loop, ${tp.customers} customers for ${tp.seconds} s: ${tp.routedPerSec.toFixed(0)} routed sessions/s, ${commandsPerSec.toFixed(0)} commands/s ` +
-        `(${(100 * throughput.commandsPerRawTx).toFixed(0)}% of raw), CPU: server ${throughput.serverCpuPercent.toFixed(0)}%, clients ${throughput.clientCpuPercent.toFixed(0)}%${stallText(throughput.server)}${otherText(throughput.otherCpuPercent)}; time-to-offer p50 ${tp.offerP50Ms.toFixed(1)} ms, p99 ${tp.offerP99Ms.toFixed(1)} ms`,
+        `(${(100 * throughput.commandsPerRawTx).toFixed(0)}% of raw; ${throughput.commandsPerCommit.toFixed(1)} per commit), CPU: server ${throughput.serverCpuPercent.toFixed(0)}%, clients ${throughput.clientCpuPercent.toFixed(0)}%${stallText(throughput.server)}${otherText(throughput.otherCpuPercent)}; time-to-offer p50 ${tp.offerP50Ms.toFixed(1)} ms, p99 ${tp.offerP99Ms.toFixed(1)} ms`,
     );
     stats = await server.stats();
     return {
@@ -468,7 +474,7 @@ async function latencyPhase(base: string, reps: RepClient[], options: LoadOption
   };
 }
 
-async function throughputPhase(base: string, reps: RepClient[], options: LoadOptions): Promise<Omit<LoadResult['throughput'], 'commandsPerSec' | 'commandsPerRawTx' | 'serverCpuPercent' | 'clientCpuPercent' | 'server' | 'otherCpuPercent'>> {
+async function throughputPhase(base: string, reps: RepClient[], options: LoadOptions): Promise<Omit<LoadResult['throughput'], 'commandsPerSec' | 'commandsPerRawTx' | 'commandsPerCommit' | 'serverCpuPercent' | 'clientCpuPercent' | 'server' | 'otherCpuPercent'>> {
   const clock = new OfferClock();
   const accepts: number[] = [];
   const flows = new Map<string, () => void>();

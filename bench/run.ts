@@ -44,6 +44,7 @@ interface StoreFigures {
   rawTxPerSec: number;
   commandsPerSec: number;
   commandsPerRawTx: number;
+  commandsPerCommit: number;
   decisionMsSmall: number;
   decisionMsLarge: number;
   decisionRatio: number;
@@ -102,6 +103,7 @@ function figures(kind: StoreKind, load: LoadResult, grid: DecisionCell[]): Store
     rawTxPerSec: round(load.raw.txPerSec),
     commandsPerSec: round(load.throughput.commandsPerSec),
     commandsPerRawTx: Number(load.throughput.commandsPerRawTx.toFixed(3)),
+    commandsPerCommit: Number(load.throughput.commandsPerCommit.toFixed(2)),
     decisionMsSmall: round(small.decisionMs),
     decisionMsLarge: round(large.decisionMs),
     decisionRatio: Number((large.decisionMs / small.decisionMs).toFixed(2)),

@@ -58,10 +58,13 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   const scope = siteScope(schema);
   // Both are made here from a number and a hex digest: safe to write into the SQL text.
   const openTransaction = `begin; select pg_advisory_xact_lock(${scope.lockKey}), pg_notify('${scope.channel}', '')`;
+  const counts = { transactions: 0, commits: 0 };
   return {
     kind: 'postgres',
     db,
+    stats: () => ({ ...counts }),
     async routingTransaction(work) {
+      counts.transactions += 1;
       // Every statement is a round trip under the lock (docs/performance.md), so the
       // transaction opens, takes the routing lock and queues the commit notification in
       // one: a query without parameters may hold several statements, and BEGIN in it
@@ -87,6 +90,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
         // PostgreSQL ends COMMIT with a ROLLBACK tag when an earlier error (one that the
         // work caught and went on from) left the transaction aborted: nothing was saved.
         if (done.rows[0]?.command === 'ROLLBACK') throw new Error('the routing transaction was aborted by an earlier error and rolled back');
+        counts.commits += 1;
         return result;
       });
     },

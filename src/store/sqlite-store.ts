@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect, sql } from 'kysely';
-import type { Database } from './schema.js';
+import { sql } from 'kysely';
 import type { Db, Store } from './store.js';
 import { migrateToLatest } from './migrate.js';
+import { Gate, batchDatabase, gatedDatabase, type Preparer } from './sqlite-connection.js';
+import { CommitBatcher } from './sqlite-commit-batcher.js';
 
 export class DataDirLockedError extends Error {
   constructor(dir: string) {
@@ -33,27 +34,18 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
     if (err instanceof Error && /locked|busy/i.test(err.message)) throw new DataDirLockedError(dataDir);
     throw err;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
-  await migrateToLatest(db as unknown as Db, 'sqlite');
+  const statements = withStatementCache(raw);
+  const gate = new Gate();
+  const db: Db = gatedDatabase(statements, gate);
+  // Commands share commits (group commit, ADR 0002); they run one at a time, each seeing
+  // the ones before it, and answer once their batch is durable.
+  const batcher = new CommitBatcher(raw, statements, gate, batchDatabase(statements));
+  await migrateToLatest(db, 'sqlite');
   return {
     kind: 'sqlite',
     db,
-    async routingTransaction(work) {
-      // Kysely's SQLite driver has one connection behind a mutex; holding it for the whole
-      // transaction serializes commands in this process, and BEGIN IMMEDIATE takes the
-      // write lock up front so that a transaction never upgrades from read to write.
-      return db.connection().execute(async (conn) => {
-        await conn.executeQuery(BEGIN_IMMEDIATE);
-        try {
-          const result = await work(conn);
-          await conn.executeQuery(COMMIT);
-          return result;
-        } catch (err) {
-          await conn.executeQuery(ROLLBACK);
-          throw err;
-        }
-      });
-    },
+    routingTransaction: (work) => batcher.run(work),
+    stats: () => batcher.stats(),
     async notifyCommit() {},
     async watchCommits() {
       return async () => undefined;
@@ -68,11 +60,6 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
   };
 }
 
-// Compiled once: a command runs them every time.
-const BEGIN_IMMEDIATE = CompiledQuery.raw('BEGIN IMMEDIATE');
-const COMMIT = CompiledQuery.raw('COMMIT');
-const ROLLBACK = CompiledQuery.raw('ROLLBACK');
-
 /** Prepared statements kept: every distinct query text of the engine, with room to spare. */
 const STATEMENT_CACHE_SIZE = 1000;
 
@@ -83,7 +70,7 @@ const STATEMENT_CACHE_SIZE = 1000;
  * runs one query at a time on this one connection and reads each result at once (`all`,
  * `run`); the engine never streams.
  */
-function withStatementCache(raw: BetterSqlite3.Database): { close(): void; prepare(sql: string): BetterSqlite3.Statement } {
+function withStatementCache(raw: BetterSqlite3.Database): Preparer {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => raw.close(),

@@ -28,6 +28,8 @@ export interface Store {
   notifyCommit(tx: Db): Promise<void>;
   /** Calls `listener` whenever any node committed such a change. Resolves to a stop function. */
   watchCommits(listener: () => void): Promise<() => Promise<void>>;
+  /** Routing transactions asked for and commits made (SQLite shares commits: ADR 0002). */
+  stats(): { transactions: number; commits: number };
   /** The database server's version, for /healthz. */
   serverVersion(): Promise<string>;
   close(): Promise<void>;
