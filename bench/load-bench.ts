@@ -51,7 +51,7 @@ export interface LoadResult {
   serverVersion: string;
   reps: number;
   teams: number;
-  raw: { txPerSec: number; p50Ms: number };
+  raw: { txPerSec: number; p50Ms: number; concurrent: { txPerSec: number; writers: number; perCommit: number } };
   connectSeconds: number;
   fanout: { consoles: number; events: number; deliveries: number; p50Ms: number; p99Ms: number; maxMs: number; server: Stalls; otherCpuPercent: number };
   /** The latency phase at LoadOptions.sustainableRate, where one was asked for. */
@@ -64,6 +64,8 @@ export interface LoadResult {
     routedPerSec: number;
     commandsPerSec: number;
     commandsPerRawTx: number;
+    /** Console WebSocket messages per routed session, over all 1,000 consoles. */
+    framesPerRouted: number;
     /** Commands that shared one commit, on average (SQLite's group commit, ADR 0002). */
     commandsPerCommit: number;
     offerP50Ms: number;
@@ -205,8 +207,11 @@ export async function loadBench(kind: StoreKind, options: LoadOptions): Promise<
     log(`  ${version}, server at ${base} (child process ${kind})`);
 
     // 1. raw
-    const raw = (await server.ask<{ result: { txPerSec: number; p50Ms: number } }>({ type: 'raw', seconds: options.rawSeconds }, 'raw')).result;
-    log(`  raw single-row insert transactions: ${raw.txPerSec.toFixed(0)}/s (p50 ${raw.p50Ms.toFixed(3)} ms)`);
+    const raw = (await server.ask<{ result: LoadResult['raw'] }>({ type: 'raw', seconds: options.rawSeconds }, 'raw')).result;
+    log(
+      `  raw single-row insert transactions: ${raw.txPerSec.toFixed(0)}/s one after another (p50 ${raw.p50Ms.toFixed(3)} ms); ` +
+        `${raw.concurrent.txPerSec.toFixed(0)}/s from ${raw.concurrent.writers} writers at once (${raw.concurrent.perCommit.toFixed(1)} per commit)`,
+    );
 
     // 2. connect
     const t0 = performance.now();
@@ -277,7 +282,7 @@ export async function loadBench(kind: StoreKind, options: LoadOptions): Promise<
     };
     log(
       `  closed loop, ${tp.customers} customers for ${tp.seconds} s: ${tp.routedPerSec.toFixed(0)} routed sessions/s, ${commandsPerSec.toFixed(0)} commands/s ` +
-        `(${(100 * throughput.commandsPerRawTx).toFixed(0)}% of raw; ${throughput.commandsPerCommit.toFixed(1)} per commit), CPU: server ${throughput.serverCpuPercent.toFixed(0)}%, clients ${throughput.clientCpuPercent.toFixed(0)}%${stallText(throughput.server)}${otherText(throughput.otherCpuPercent)}; time-to-offer p50 ${tp.offerP50Ms.toFixed(1)} ms, p99 ${tp.offerP99Ms.toFixed(1)} ms`,
+        `(${(100 * throughput.commandsPerRawTx).toFixed(0)}% of raw; ${throughput.commandsPerCommit.toFixed(1)} per commit; ${tp.framesPerRouted.toFixed(0)} console frames per routed session), CPU: server ${throughput.serverCpuPercent.toFixed(0)}%, clients ${throughput.clientCpuPercent.toFixed(0)}%${stallText(throughput.server)}${otherText(throughput.otherCpuPercent)}; time-to-offer p50 ${tp.offerP50Ms.toFixed(1)} ms, p99 ${tp.offerP99Ms.toFixed(1)} ms`,
     );
     stats = await server.stats();
     return {
@@ -493,6 +498,7 @@ async function throughputPhase(base: string, reps: RepClient[], options: LoadOpt
     })();
   };
   for (const rep of reps) rep.onOffer = onOffer;
+  const framesBefore = reps.reduce((n, r) => n + r.frames, 0);
   let routed = 0;
   const started = performance.now();
   const deadline = started + options.throughputSeconds * 1000;
@@ -519,6 +525,7 @@ async function throughputPhase(base: string, reps: RepClient[], options: LoadOpt
     customers: options.throughputCustomers,
     routed,
     routedPerSec: routed / elapsed,
+    framesPerRouted: (reps.reduce((n, r) => n + r.frames, 0) - framesBefore) / Math.max(1, routed),
     offerP50Ms: median(clock.latencies),
     offerP99Ms: percentile(clock.latencies, 99),
     acceptP50Ms: median(accepts),

@@ -67,6 +67,8 @@ export class RepClient {
   /** Called with the arrival time of every `session.queued` event into `watchQueue`. */
   onQueued: ((sessionId: string, at: number) => void) | null = null;
   watchQueue: string | null = null;
+  /** WebSocket messages received: what the console's fan-out costs, counted where it arrives. */
+  frames = 0;
 
   constructor(
     readonly base: string,
@@ -90,6 +92,7 @@ export class RepClient {
       socket.on('error', reject);
       socket.on('message', (data) => {
         const at = performance.now();
+        this.frames += 1;
         const text = String(data);
         if (text.startsWith('{"type":"hello"')) {
           resolve();

@@ -42,6 +42,7 @@ interface StoreFigures {
   acceptP50Ms: number;
   acceptP99Ms: number;
   rawTxPerSec: number;
+  rawConcurrentTxPerSec: number;
   commandsPerSec: number;
   commandsPerRawTx: number;
   commandsPerCommit: number;
@@ -101,6 +102,7 @@ function figures(kind: StoreKind, load: LoadResult, grid: DecisionCell[]): Store
     acceptP50Ms: round(load.latency.acceptP50Ms),
     acceptP99Ms: round(load.latency.acceptP99Ms),
     rawTxPerSec: round(load.raw.txPerSec),
+    rawConcurrentTxPerSec: round(load.raw.concurrent.txPerSec),
     commandsPerSec: round(load.throughput.commandsPerSec),
     commandsPerRawTx: Number(load.throughput.commandsPerRawTx.toFixed(3)),
     commandsPerCommit: Number(load.throughput.commandsPerCommit.toFixed(2)),
