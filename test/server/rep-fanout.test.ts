@@ -3,7 +3,8 @@
  * instead of asking every console about every event (docs/performance.md, fan-out). This
  * checks that each console still receives exactly what Q6 lets it see, once each, in
  * sequence order: the events of the queues it sees, its own, and those of the sessions it
- * is in (also when it joined them on this connection), and every `rep.state`.
+ * is in (also when it joined them on this connection), and every `rep.state`; an offer's
+ * events only on the consoles of the rep it was made to (E4).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../support/test-stores.js';
@@ -53,6 +54,8 @@ describe.each(STORE_KINDS)('the rep fan-out on %s', (kind) => {
           if (e.seq <= c.hello) return false;
           if ((e.type === 'session.accepted' || e.type === 'participant.joined') && e.repId === c.login && e.sessionId) mine.add(e.sessionId);
           if (e.type === 'rep.state' || e.repId === c.login) return true;
+          // E4: an offer is seen by its rep alone.
+          if (e.type.startsWith('offer.')) return false;
           if (e.queueId !== null && c.queues.has(e.queueId)) return true;
           return e.sessionId !== null && mine.has(e.sessionId);
         })

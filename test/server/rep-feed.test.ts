@@ -47,3 +47,37 @@ describe.each(STORE_KINDS)('the rep feed on %s', (kind) => {
     await again.close();
   });
 });
+
+describe.each(STORE_KINDS)('offer privacy on the rep feed on %s', (kind) => {
+  let t: TestLobby;
+  beforeAll(async () => {
+    t = await startTestLobby(kind, AUTOMATIC_SITE);
+  });
+  afterAll(async () => t?.close());
+
+  it('E4: an offer’s events reach only the consoles of the rep it is made to; a teammate sees the session wait and be taken, live and on resume', async () => {
+    const reps = await Promise.all(['ann', 'bob'].map((login) => RepClient.login(t.url, login)));
+    const sockets = await Promise.all(reps.map((r) => r.socket()));
+    const hellos = await Promise.all(sockets.map((s) => s.next((m) => m.type === 'hello')));
+    const { sessionId } = await startIssueSession(t.url, 'printer');
+    // Both are free members of Helpdesk: one of them is offered it.
+    const made = await Promise.race(sockets.map((s) => s.event('offer.made', sessionId)));
+    const taker = made.repId === 'ann' ? 0 : 1;
+    const other = 1 - taker;
+    expect((await reps[taker]!.post(`/api/rep/offers/${made.data.offerId}/accept`)).status).toBe(200);
+    await sockets[taker]!.event('offer.accepted', sessionId);
+    await sockets[other]!.event('session.queued', sessionId);
+    await sockets[other]!.event('session.accepted', sessionId);
+    const offerEvents = (s: (typeof sockets)[number]) =>
+      s.received.filter((m) => m.type === 'event' && m.event.sessionId === sessionId && String(m.event.type).startsWith('offer.')).map((m) => m.event.type);
+    expect(offerEvents(sockets[taker]!)).toEqual(['offer.made', 'offer.accepted']);
+    expect(offerEvents(sockets[other]!)).toEqual([]);
+    // A resume replays what the teammate may see: still no offer.
+    const again = await reps[other]!.socket();
+    again.send({ type: 'resume', afterSeq: hellos[other]!.seq });
+    await again.next((m) => m.type === 'hello');
+    await again.event('session.accepted', sessionId);
+    expect(offerEvents(again)).toEqual([]);
+    for (const s of [...sockets, again]) await s.close();
+  });
+});

@@ -63,6 +63,17 @@ function corked(socket: WebSocket): void {
   toUncork.add(raw);
 }
 
+/**
+ * E4: an offer is between Lobby and the rep it is made to. Its events (`offer.made`,
+ * `.accepted`, `.rejected`, `.expired`, `.rescinded`) reach only that rep's consoles; the
+ * rest of the queue's consoles learn what they show from the session's own events. Sending
+ * them to every console of the queue cost ~40% of the frames of a routed session, and a
+ * refresh of each of those dashboards, for nothing they display (docs/performance.md).
+ */
+function isOffer(e: LobbyEvent): boolean {
+  return e.type.startsWith('offer.');
+}
+
 class RepFeed {
   private lastSent = 0;
   /** The sequence the connection started from; live events come after it. */
@@ -89,6 +100,7 @@ class RepFeed {
     if (joins && e.repId === this.repId && e.sessionId) this.mySessions.add(e.sessionId);
     if (e.type === 'rep.state') return true;
     if (e.repId === this.repId) return true;
+    if (isOffer(e)) return false;
     if (e.queueId !== null && this.queues.has(e.queueId)) return true;
     return e.sessionId !== null && this.mySessions.has(e.sessionId);
   }
@@ -199,6 +211,10 @@ class RepFanout {
     // A set: a console may be selected twice, and delivering may index it under this session.
     const targets = new Set<Console>();
     if (e.repId !== null) for (const c of this.byRep.get(e.repId) ?? []) if (c.pending === null) targets.add(c);
+    if (isOffer(e)) {
+      for (const c of targets) this.deliver(c, e);
+      return;
+    }
     if (e.queueId !== null) for (const c of this.byQueue.get(e.queueId) ?? []) targets.add(c);
     if (e.sessionId !== null) for (const c of this.bySession.get(e.sessionId) ?? []) targets.add(c);
     for (const c of targets) this.deliver(c, e);
