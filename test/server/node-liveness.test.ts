@@ -99,9 +99,10 @@ describe.skipIf(!STORE_KINDS.includes('postgres'))('nodes on one PostgreSQL data
     await bobSocket.next((m) => m.type === 'hello');
     expect(await presenceOf(b.store.db, 'ann')).toEqual({ connections: 1, logged_in: 1 });
 
-    // A customer arrives: Ann (the longest at zero load) is offered the session.
+    // A customer arrives: Ann (the longest at zero load) is offered the session, on her
+    // console on the doomed node (E4: an offer's events reach only its rep).
     const { sessionId } = await startIssueSession(b.url, 'printer');
-    const offered = await bobSocket.event('offer.made', sessionId);
+    const offered = await annSocket.event('offer.made', sessionId);
     expect(offered.repId).toBe('ann');
 
     doomed.child.kill('SIGKILL');
