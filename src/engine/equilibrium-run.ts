@@ -14,14 +14,16 @@ import { isAutomatic } from '../core/ranking.js';
 import { isMemberOf, unavailableReason } from '../core/rep-state.js';
 import { heldOfferKey } from '../core/offer-candidates.js';
 import type { QueueRouting, RepId, RepSnapshot } from '../core/routing-types.js';
-import { GENERAL_QUEUE_ID } from '../core/site-settings.js';
+import { GENERAL_QUEUE_ID, type SiteSettings } from '../core/site-settings.js';
 import type { Db } from '../store/store.js';
 import type { CommandContext } from './command-runner.js';
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { AUTOMATIC_QUEUE_PREDICATE, FREE_REP_PREDICATE, OFFERABLE_SESSION_PREDICATE } from '../store/migrations/0004-routing-indexes.js';
 import { OFFERABLE_INVITATION_PREDICATE } from '../store/migrations/0007-invitation-offers.js';
+import { siteSettings } from '../store/queries/directory.js';
 import { prepared } from '../store/queries/prepared.js';
+import { rowLimit } from '../store/queries/row-limit.js';
 import { FIRST_HEAD_PAGE, QueueHead } from './queue-head.js';
 import {
   loadConnectedReps,
@@ -32,6 +34,7 @@ import {
   loadSkills,
   type QueueTeam,
   type RepQueryOptions,
+  type TeamQueue,
 } from './routing-snapshot.js';
 
 export const OFFER_EXPIRE_TIMER = 'offer.expire';
@@ -56,26 +59,51 @@ interface QueueWork {
   freeDone: boolean;
   /** Rows asked for when `free` was read (the query also returns non-members for the general queue). */
   freeLimit: number;
-  /** The queue's team, read once per pass. */
+  /** The queue's team, read with the queue. */
   team?: QueueTeam;
 }
 
-/** The options that restrict a rep read to the queue's members, its team read once. */
-async function membersOf(db: Db, w: QueueWork): Promise<RepQueryOptions> {
-  if (w.queue.kind === 'general' || w.queue.kind === 'personal') return { queue: w.queue };
-  w.team ??= await loadQueueTeam(db, w.queue);
-  return { queue: w.queue, team: w.team };
+/**
+ * What one pass reads once, whatever number of queues it looks at: the site settings (every
+ * rep snapshot depends on them) and the rep snapshots read so far. A pass only reads until
+ * it makes its offers, so what it read stays true until then.
+ */
+interface Pass {
+  readonly db: Db;
+  site?: SiteSettings;
+  readonly reps: Map<RepId, RepSnapshot>;
+}
+
+/** The options of a rep read in this pass, with what the pass has read already. */
+async function readOptions(pass: Pass): Promise<RepQueryOptions> {
+  pass.site ??= await siteSettings(pass.db);
+  return { site: pass.site, known: pass.reps };
+}
+
+/** Keeps the snapshots a read returned, for the reads after it. */
+function remember(pass: Pass, reps: RepSnapshot[]): RepSnapshot[] {
+  for (const r of reps) pass.reps.set(r.id, r);
+  return reps;
+}
+
+/** The options that restrict a rep read to the queue's members, its team read with the queue. */
+async function membersOf(pass: Pass, w: QueueWork): Promise<RepQueryOptions> {
+  const options = await readOptions(pass);
+  if (w.queue.kind === 'general' || w.queue.kind === 'personal') return { ...options, queue: w.queue };
+  w.team ??= await loadQueueTeam(pass.db, w.queue);
+  return { ...options, queue: w.queue, team: w.team };
 }
 
 export async function runEquilibrium(ctx: CommandContext): Promise<number> {
-  const works = (await findWork(ctx.tx)).filter((w) => w.head.rows.length > 0 && w.free.length > 0);
+  const pass: Pass = { db: ctx.tx, reps: new Map() };
+  const works = (await findWork(pass)).filter((w) => w.head.rows.length > 0 && w.free.length > 0);
   if (works.length === 0) return 0;
   const reps = new Map<RepId, RepSnapshot>();
   for (const w of works) for (const r of w.free) reps.set(r.id, r);
   // E11: the members an explanation compares with, besides the free ones.
   const membersComplete = new Map<string, boolean>();
   for (const w of works) {
-    const connected = await loadConnectedReps(ctx.tx, { ...(await membersOf(ctx.tx, w)), limit: EXPLAINED_MEMBERS });
+    const connected = remember(pass, await loadConnectedReps(ctx.tx, { ...(await membersOf(pass, w)), limit: EXPLAINED_MEMBERS }));
     membersComplete.set(w.queue.id, connected.length < EXPLAINED_MEMBERS);
     for (const r of connected) if (!reps.has(r.id)) reps.set(r.id, r);
   }
@@ -97,20 +125,16 @@ export async function runEquilibrium(ctx: CommandContext): Promise<number> {
       members: membersComplete.get(offer.queueId) === false ? 'least_busy_first' : 'all',
       membersLimit: EXPLAINED_MEMBERS,
     };
-    await ctx.tx
-      .insertInto('offers')
-      .values({
-        id,
-        session_id: offer.sessionId,
-        rep_id: offer.repId,
-        state: 'pending',
-        made_at: ctx.now,
-        expires_at: offer.expiresAt,
-        ended_at: null,
-        explanation: JSON.stringify({ ...offer.explanation, compared }),
-        invitation_id: offer.invitationId,
-      })
-      .execute();
+    await insertOffer.execute(
+      ctx.tx,
+      id,
+      offer.sessionId,
+      offer.repId,
+      ctx.now,
+      offer.expiresAt,
+      JSON.stringify({ ...offer.explanation, compared }),
+      offer.invitationId,
+    );
     await ctx.armTimer(OFFER_EXPIRE_TIMER, id, offer.expiresAt);
     await ctx.emit({
       type: 'offer.made',
@@ -127,6 +151,21 @@ export async function runEquilibrium(ctx: CommandContext): Promise<number> {
   }
   return planned.length;
 }
+
+const insertOffer = prepared(
+  (db: Db, id: string, sessionId: string, repId: string, madeAt: number, expiresAt: number, explanation: string, invitationId: string | null) =>
+    db.insertInto('offers').values({
+      id,
+      session_id: sessionId,
+      rep_id: repId,
+      state: 'pending',
+      made_at: madeAt,
+      expires_at: expiresAt,
+      ended_at: null,
+      explanation,
+      invitation_id: invitationId,
+    }),
+);
 
 const isFree = (rep: RepSnapshot): boolean => unavailableReason(rep) === null && heldOfferKey(rep) === null;
 
@@ -149,8 +188,9 @@ const isFree = (rep: RepSnapshot): boolean => unavailableReason(rep) === null &&
  *   `skills_least_busy` queue whose head requires skills reads all its free members. Where
  *   the free members are not all read, the head is read to its end.
  */
-async function findWork(db: Db): Promise<QueueWork[]> {
-  const works = await startWork(db);
+async function findWork(pass: Pass): Promise<QueueWork[]> {
+  const { db } = pass;
+  const works = await startWork(pass);
   for (const w of works) await w.head.readMore(db);
   for (;;) {
     let changed = false;
@@ -161,8 +201,8 @@ async function findWork(db: Db): Promise<QueueWork[]> {
       const wanted = everyMember ? Infinity : headsRead + blockers(w) + 2;
       if (w.free.length >= wanted) continue;
       const limit = wanted === Infinity ? undefined : Math.max(wanted, w.freeLimit * 2);
-      const members = await membersOf(db, w);
-      const rows = await loadFreeReps(db, limit === undefined ? members : { ...members, limit });
+      const members = await membersOf(pass, w);
+      const rows = remember(pass, await loadFreeReps(db, limit === undefined ? members : { ...members, limit }));
       w.free = rows.filter((r) => isFree(r) && isMemberOf(r, w.queue));
       w.freeDone = limit === undefined || rows.length < limit;
       w.freeLimit = limit ?? Infinity;
@@ -183,7 +223,8 @@ async function findWork(db: Db): Promise<QueueWork[]> {
  * automatic queues where some session or invitation waits unoffered, and their free
  * members later.
  */
-async function startWork(db: Db): Promise<QueueWork[]> {
+async function startWork(pass: Pass): Promise<QueueWork[]> {
+  const { db } = pass;
   const { free, invitations, sessions } = await probeWork(db, FEW_FREE_REPS + 1);
   if (free === 0) return [];
   // Nothing to offer anywhere (the usual case after an accept or an end): no queue is read.
@@ -191,29 +232,29 @@ async function startWork(db: Db): Promise<QueueWork[]> {
   const head = (queue: QueueRouting) => new QueueHead(queue.id, invitations.has(queue.id));
   if (free > FEW_FREE_REPS) {
     const works: QueueWork[] = [];
-    const queues = sessions.size === 0 ? [] : await loadQueuesWithOfferableSessions(db);
-    const more = [...invitations].filter((id) => !queues.some((q) => q.id === id));
-    queues.push(...(await loadQueuesById(db, more)).filter(isAutomatic));
-    for (const queue of queues) {
+    const queues: TeamQueue[] = sessions.size === 0 ? [] : await loadQueuesWithOfferableSessions(db);
+    const more = [...invitations].filter((id) => !queues.some((q) => q.queue.id === id));
+    queues.push(...(await loadQueuesById(db, more)).filter((q) => isAutomatic(q.queue)));
+    for (const { queue, team } of queues) {
       const limit = FIRST_HEAD_PAGE + 2;
-      const w: QueueWork = { queue, head: head(queue), free: [], freeDone: false, freeLimit: limit };
-      const rows = await loadFreeReps(db, { ...(await membersOf(db, w)), limit });
+      const w: QueueWork = { queue, team, head: head(queue), free: [], freeDone: false, freeLimit: limit };
+      const rows = remember(pass, await loadFreeReps(db, { ...(await membersOf(pass, w)), limit }));
       w.free = rows.filter((r) => isFree(r) && isMemberOf(r, queue));
       w.freeDone = rows.length < limit;
       if (w.free.length > 0 || !w.freeDone) works.push(w);
     }
     return works;
   }
-  const reps = (await loadFreeReps(db)).filter(isFree);
+  const reps = remember(pass, await loadFreeReps(db, await readOptions(pass))).filter(isFree);
   if (reps.length === 0) return [];
   const ids = new Set<string>();
   for (const r of reps) for (const id of r.queueIds) ids.add(id);
   if (reps.some((r) => r.policy.canSeeGeneralQueue)) ids.add(GENERAL_QUEUE_ID);
   // A queue with no offerable session or invitation has an empty head: it would take no offer.
   const offerable = [...ids].filter((id) => sessions.has(id) || invitations.has(id));
-  const queues = (await loadQueuesById(db, offerable)).filter(isAutomatic);
+  const queues = (await loadQueuesById(db, offerable)).filter((q) => isAutomatic(q.queue));
   return queues
-    .map((queue) => ({ queue, head: head(queue), free: reps.filter((r) => isMemberOf(r, queue)), freeDone: true, freeLimit: Infinity }))
+    .map(({ queue, team }) => ({ queue, team, head: head(queue), free: reps.filter((r) => isMemberOf(r, queue)), freeDone: true, freeLimit: Infinity }))
     .filter((w) => w.free.length > 0);
 }
 
@@ -231,7 +272,7 @@ const anyFreeRep = (eb: ExpressionBuilder<Database, keyof Database>) =>
  */
 const workProbe = prepared((db: Db, upTo: number) =>
   db
-    .selectFrom((eb) => eb.selectFrom('presence').select('user_id').where(sql.raw<boolean>(FREE_REP_PREDICATE)).limit(upTo).as('free'))
+    .selectFrom((eb) => eb.selectFrom('presence').select('user_id').where(sql.raw<boolean>(FREE_REP_PREDICATE)).limit(rowLimit(upTo)).as('free'))
     .select((eb) => [sql.lit('free').as('kind'), sql<string | null>`null`.as('queue_id'), eb.fn.countAll<number | string | bigint>().as('n')])
     .unionAll((eb) =>
       eb

@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { SessionSnapshot } from '../core/routing-types.js';
 import { OFFERABLE_INVITATION_PREDICATE } from '../store/migrations/0007-invitation-offers.js';
+import { rowLimit } from '../store/queries/row-limit.js';
 import type { Db } from '../store/store.js';
 import { groupBy, isPostgres } from './routing-snapshot.js';
 
@@ -24,8 +25,8 @@ export async function loadInvitationHead(db: Db, queueId: string, limit: number,
     .orderBy('priority', 'desc')
     .orderBy('created_at')
     .orderBy(isPostgres(db) ? sql`id collate "C"` : sql`id`)
-    .limit(limit)
-    .offset(offset)
+    .limit(rowLimit(limit))
+    .offset(rowLimit(offset))
     .execute();
   if (rows.length === 0) return [];
   const sessionIds = [...new Set(rows.map((r) => r.session_id))];

@@ -8,13 +8,38 @@ import { policyOf } from '../store/queries/directory.js';
 import { addParticipant, findSession } from '../store/queries/sessions.js';
 import type { CommandContext } from './command-runner.js';
 import { OFFER_EXPIRE_TIMER, runEquilibrium } from './equilibrium-run.js';
-import { cancelQueueTimers, loadLiveSession, touchLoad, updatedRow } from './session-commands.js';
+import { loadLiveSession, touchLoad, updatedRow } from './session-commands.js';
+import { WAITING_RULE_TIMER } from './queue-moves.js';
 import { acceptInvitationOffer } from './invitation-commands.js';
+import { prepared } from '../store/queries/prepared.js';
+import type { Db } from '../store/store.js';
 
 type OfferRow = Selectable<OfferTable>;
 
+// The statements of an accept, each built and compiled once (prepared.ts).
+const offerById = prepared((db: Db, id: string) => db.selectFrom('offers').selectAll().where('id', '=', id));
+const acceptedOffer = prepared((db: Db, id: string, at: number) => db.updateTable('offers').set({ state: 'accepted', ended_at: at }).where('id', '=', id));
+const activeSession = prepared((db: Db, id: string, ownerId: string, at: number) =>
+  db.updateTable('sessions').set({ state: 'active', owner_id: ownerId, queue_id: null, accepted_at: at, overdue: 0 }).where('id', '=', id),
+);
+/**
+ * The accepted offer's expiry and the session's waiting rule (it leaves its queue), in one
+ * statement: what ctx.cancelTimers does for each, one statement fewer per accept.
+ */
+const offerAndWaitingTimers = prepared((db: Db, offerId: string, sessionId: string) =>
+  db
+    .deleteFrom('timers')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('kind', '=', OFFER_EXPIRE_TIMER), eb('ref', '=', offerId)]),
+        eb.and([eb('kind', '=', WAITING_RULE_TIMER), eb('ref', '=', sessionId)]),
+      ]),
+    ),
+);
+const missedNone = prepared((db: Db, repId: string) => db.updateTable('presence').set({ missed_offers: 0 }).where('user_id', '=', repId));
+
 async function loadOwnPendingOffer(ctx: CommandContext, repId: string, offerId: string): Promise<OfferRow> {
-  const offer = await ctx.tx.selectFrom('offers').selectAll().where('id', '=', offerId).executeTakeFirst();
+  const offer = await offerById.first(ctx.tx, offerId);
   if (!offer || offer.rep_id !== repId) throw new LobbyError('not_found', 'You hold no such offer.');
   if (offer.state !== 'pending') {
     throw new LobbyError('offer_not_pending', `That offer is no longer open (it was ${offer.state}).`);
@@ -39,16 +64,11 @@ export async function acceptOffer(ctx: CommandContext, repId: string, offerId: s
   }
   if (offer.invitation_id !== null) return { kind: 'accepted', session: await acceptInvitationOffer(ctx, repId, offer) };
   const session = await loadLiveSession(ctx, offer.session_id);
-  await ctx.tx.updateTable('offers').set({ state: 'accepted', ended_at: ctx.now }).where('id', '=', offerId).execute();
-  await ctx.cancelTimers(OFFER_EXPIRE_TIMER, offerId);
-  await ctx.tx
-    .updateTable('sessions')
-    .set({ state: 'active', owner_id: repId, queue_id: null, accepted_at: ctx.now, overdue: 0 })
-    .where('id', '=', session.id)
-    .execute();
+  await acceptedOffer.execute(ctx.tx, offerId, ctx.now);
+  await offerAndWaitingTimers.execute(ctx.tx, offerId, session.id);
+  await activeSession.execute(ctx.tx, session.id, repId, ctx.now);
   await addParticipant(ctx.tx, session.id, repId, 'owner', ctx.now);
-  await cancelQueueTimers(ctx, session.id);
-  await ctx.tx.updateTable('presence').set({ missed_offers: 0 }).where('user_id', '=', repId).execute();
+  await missedNone.execute(ctx.tx, repId);
   await ctx.emit({ type: 'offer.accepted', sessionId: session.id, queueId: session.queue_id, repId, data: { offerId } });
   await ctx.emit({
     type: 'session.accepted',
@@ -72,13 +92,13 @@ export async function acceptOffer(ctx: CommandContext, repId: string, offerId: s
 export async function rejectOffer(ctx: CommandContext, repId: string, offerId: string): Promise<void> {
   const offer = await loadOwnPendingOffer(ctx, repId, offerId);
   await endOfferWithExclusion(ctx, offer, 'rejected');
-  await ctx.tx.updateTable('presence').set({ missed_offers: 0 }).where('user_id', '=', repId).execute();
+  await missedNone.execute(ctx.tx, repId);
   await runEquilibrium(ctx);
 }
 
 /** The offer.expire timer: E5, E6, and E10's count of offers missed in a row. */
 export async function expireOffer(ctx: CommandContext, offerId: string): Promise<void> {
-  const offer = await ctx.tx.selectFrom('offers').selectAll().where('id', '=', offerId).executeTakeFirst();
+  const offer = await offerById.first(ctx.tx, offerId);
   if (!offer || offer.state !== 'pending') return;
   await endOfferWithExclusion(ctx, offer, 'expired');
   const presence = await ctx.tx.selectFrom('presence').select(['missed_offers', 'opted_out']).where('user_id', '=', offer.rep_id).executeTakeFirst();

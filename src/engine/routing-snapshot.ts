@@ -2,7 +2,7 @@
  * Loads what the pure routing rules need, inside the command's transaction: queue
  * settings, rep snapshots, the skill tree, and waiting sessions with their exclusions.
  */
-import { PostgresAdapter, sql } from 'kysely';
+import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { Db } from '../store/store.js';
 import {
   AUTOMATIC_QUEUE_PREDICATE,
@@ -23,14 +23,16 @@ import type {
 } from '../core/routing-types.js';
 import { DEFAULT_POLICY, type PolicySettings } from '../core/policy.js';
 import { visibleQueueIds, type Membership } from '../core/queue-visibility.js';
-import { GENERAL_QUEUE_ID } from '../core/site-settings.js';
+import { GENERAL_QUEUE_ID, type SiteSettings } from '../core/site-settings.js';
 import { siteSettings } from '../store/queries/directory.js';
 import { prepared, PreparedList } from '../store/queries/prepared.js';
+import { repIdQuery } from '../store/queries/rep-ids.js';
+import { rowLimit } from '../store/queries/row-limit.js';
 
 const queueTeamId = prepared((db: Db, queueId: string) => db.selectFrom('queues').select('team_id').where('id', '=', queueId));
 const teamSize = prepared((db: Db, teamId: string, upTo: number) =>
   db
-    .selectFrom((eb) => eb.selectFrom('team_members').select('user_id').where('team_id', '=', teamId).limit(upTo).as('m'))
+    .selectFrom((eb) => eb.selectFrom('team_members').select('user_id').where('team_id', '=', teamId).limit(rowLimit(upTo)).as('m'))
     .select((eb) => eb.fn.countAll<number>().as('n')),
 );
 const queueHead = prepared((db: Db, queueId: string, limit: number, offset: number) =>
@@ -42,11 +44,17 @@ const queueHead = prepared((db: Db, queueId: string, limit: number, offset: numb
     .orderBy('priority', 'desc')
     .orderBy('waiting_since')
     .orderBy(isPostgres(db) ? sql`id collate "C"` : sql`id`)
-    .limit(limit)
-    .offset(offset),
+    .limit(rowLimit(limit))
+    .offset(rowLimit(offset)),
 );
-const exclusionsOf = new PreparedList((db: Db, ids: readonly string[]) => db.selectFrom('exclusions').select(['session_id', 'rep_id']).where('session_id', 'in', ids));
-const participantsIn = new PreparedList((db: Db, ids: readonly string[]) => db.selectFrom('participants').select(['session_id', 'user_id']).where('session_id', 'in', ids));
+/** The reps excluded from (E6) and in (participants) the given sessions, in one statement. */
+const blockersIn = new PreparedList((db: Db, ids: readonly string[]) =>
+  db
+    .selectFrom('exclusions')
+    .select(['session_id', 'rep_id as user_id', sql.lit(1).as('excluded')])
+    .where('session_id', 'in', ids)
+    .unionAll(db.selectFrom('participants').select(['session_id', 'user_id', sql.lit(0).as('excluded')]).where('session_id', 'in', ids)),
+);
 const membershipsIn = new PreparedList(
   (db: Db, ids: readonly string[]) =>
     db
@@ -58,7 +66,48 @@ const membershipsIn = new PreparedList(
 );
 const repRowsIn = new PreparedList((db: Db, ids: readonly string[]) => repRows(db).where('presence.user_id', 'in', ids), 32);
 const skillTree = prepared((db: Db) => db.selectFrom('skills').select(['id', 'parent_id', 'root_rank']));
-const repSkillsIn = new PreparedList((db: Db, ids: readonly string[]) => db.selectFrom('rep_skills').select(['user_id', 'skill_id', 'level']).where('user_id', 'in', ids), 32);
+/** The skill tree and the given reps' levels, in one statement: tree rows have no `user_id`. */
+const skillsAndLevelsIn = new PreparedList(
+  (db: Db, ids: readonly string[]) =>
+    db
+      .selectFrom('skills')
+      .select(['id', 'parent_id', 'root_rank', sql<string | null>`null`.as('user_id'), sql<string | null>`null`.as('level')])
+      .unionAll(
+        db
+          .selectFrom('rep_skills')
+          .select(['skill_id as id', sql<string | null>`null`.as('parent_id'), sql<number | null>`null`.as('root_rank'), 'user_id', 'level'])
+          .where('user_id', 'in', ids),
+      ),
+  32,
+);
+const pendingOffersOf = new PreparedList((db: Db, ids: readonly string[]) =>
+  db.selectFrom('offers').select(['rep_id', 'session_id', 'invitation_id']).where('state', '=', 'pending').where('rep_id', 'in', ids),
+);
+/**
+ * A queue's team size up to TEAM_FIRST_MEMBERS + 1, beside the queue's row, so that a pass
+ * knows how to read a queue's members without two more statements per queue.
+ */
+const teamSizeColumn = (): RawBuilder<number | string | bigint> =>
+  sql`(select count(*) from (select user_id from team_members where team_id = queues.team_id limit ${sql.lit(TEAM_FIRST_MEMBERS + 1)}) as m)`;
+const queuesIn = new PreparedList((db: Db, ids: readonly string[]) =>
+  db.selectFrom('queues').selectAll().select(teamSizeColumn().as('team_members')).where('id', 'in', ids),
+);
+const queuesWithOfferableSessions = prepared((db: Db) =>
+  db
+    .selectFrom('queues')
+    .selectAll()
+    .select(teamSizeColumn().as('team_members'))
+    .where(sql.raw<boolean>(AUTOMATIC_QUEUE_PREDICATE))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('sessions')
+          .select('sessions.id')
+          .whereRef('sessions.queue_id', '=', 'queues.id')
+          .where(sql.raw<boolean>(OFFERABLE_SESSION_PREDICATE)),
+      ),
+    ),
+);
 
 
 export function toQueueRouting(q: QueueRow): QueueRouting {
@@ -134,6 +183,10 @@ export interface RepQueryOptions {
   team?: QueueTeam;
   /** At most this many, least busy first (E3 (2)–(4)). */
   limit?: number;
+  /** The site settings, when the caller has read them already in this transaction. */
+  site?: SiteSettings;
+  /** Snapshots the caller has read already in this transaction (with nothing written since): not read again. */
+  known?: ReadonlyMap<string, RepSnapshot>;
 }
 
 /** The team behind a team or embassy queue, and its size up to TEAM_FIRST_MEMBERS + 1. */
@@ -176,40 +229,23 @@ export function loadConnectedReps(db: Db, options: RepQueryOptions = {}): Promis
 const TEAM_FIRST_MEMBERS = 500;
 
 async function repsByLoad(db: Db, predicate: string, options: RepQueryOptions): Promise<RepSnapshot[]> {
-  const { queue, limit } = options;
+  const { queue, limit, known } = options;
   if (queue?.kind === 'personal') return [];
-  const byId = isPostgres(db) ? sql`presence.user_id collate "C"` : sql`presence.user_id`;
-  const filter = sql.raw<boolean>(predicate);
-  const upTo = <T extends { limit(n: number): T }>(q: T): T => (limit === undefined ? q : q.limit(limit));
+  const limits = limit === undefined ? [] : [limit];
   // First the ids, from the index alone; then the few rows a snapshot needs.
   let ids: { id: string }[];
   if (queue === undefined || queue.kind === 'general') {
-    ids = await upTo(
-      db.selectFrom('presence').select('presence.user_id as id').where(filter).orderBy(sql`presence.active_sessions`).orderBy('presence.load_since').orderBy(byId),
-    ).execute();
+    ids = await repIdQuery(predicate, 'all', limit !== undefined).all(db, ...limits);
   } else {
     const { teamId, members: size } = options.team ?? (await loadQueueTeam(db, queue));
     if (teamId === null) return [];
-    const members =
-      size <= TEAM_FIRST_MEMBERS
-        ? // SQLite keeps the FROM order of a CROSS JOIN: the team's members, then their presence.
-          db.selectFrom('team_members').crossJoin('presence').where('team_members.team_id', '=', teamId).whereRef('presence.user_id', '=', 'team_members.user_id')
-        : // Along the load index, members only.
-          db
-            .selectFrom('presence')
-            .where((eb) =>
-              eb.exists(
-                eb.selectFrom('team_members').select('team_members.user_id').where('team_members.team_id', '=', teamId).whereRef('team_members.user_id', '=', 'presence.user_id'),
-              ),
-            );
-    ids = await upTo(
-      members.select('presence.user_id as id').where(filter).orderBy(sql`presence.active_sessions`).orderBy('presence.load_since').orderBy(byId),
-    ).execute();
+    ids = await repIdQuery(predicate, size <= TEAM_FIRST_MEMBERS ? 'members' : 'largeTeam', limit !== undefined).all(db, teamId, ...limits);
   }
   if (ids.length === 0) return [];
-  const rows = await repRowsIn.all(db, ids.map((r) => r.id));
-  const byUser = new Map(rows.map((r) => [r.id, r]));
-  return snapshotsOf(db, ids.flatMap((r) => byUser.get(r.id) ?? []));
+  const unknown = known === undefined ? ids.map((r) => r.id) : ids.flatMap((r) => (known.has(r.id) ? [] : [r.id]));
+  const rows = unknown.length === 0 ? [] : await repRowsIn.all(db, unknown);
+  const fresh = new Map((await snapshotsOf(db, rows, options.site)).map((r) => [r.id, r]));
+  return ids.flatMap((r) => fresh.get(r.id) ?? known?.get(r.id) ?? []);
 }
 
 /** PostgreSQL sorts ids by code unit only under the "C" collation (compareIds). */
@@ -217,16 +253,14 @@ export function isPostgres(db: Db): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
-async function snapshotsOf(db: Db, rows: readonly RepRow[]): Promise<RepSnapshot[]> {
+async function snapshotsOf(db: Db, rows: readonly RepRow[], knownSite?: SiteSettings): Promise<RepSnapshot[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const holding = rows.filter((r) => r.pending_offers > 0).map((r) => r.id);
   const [memberRows, offerRows, site] = await Promise.all([
     membershipsIn.all(db, ids),
-    holding.length === 0
-      ? Promise.resolve([])
-      : db.selectFrom('offers').select(['rep_id', 'session_id', 'invitation_id']).where('state', '=', 'pending').where('rep_id', 'in', holding).execute(),
-    siteSettings(db),
+    holding.length === 0 ? Promise.resolve([]) : pendingOffersOf.all(db, holding),
+    knownSite ?? siteSettings(db),
   ]);
   const memberships = new Map<string, Membership[]>();
   for (const m of memberRows) {
@@ -260,43 +294,40 @@ async function snapshotsOf(db: Db, rows: readonly RepRow[]): Promise<RepSnapshot
   });
 }
 
-/** Routing settings of the given queues (configuration: as many as there are teams). */
-export async function loadQueuesById(db: Db, ids: readonly string[]): Promise<QueueRouting[]> {
-  if (ids.length === 0) return [];
-  const rows = await db.selectFrom('queues').selectAll().where('id', 'in', [...ids]).execute();
-  return rows.map(toQueueRouting);
+/** An automatic queue as Equilibrium reads it: its routing settings and its team. */
+export interface TeamQueue {
+  readonly queue: QueueRouting;
+  readonly team: QueueTeam;
 }
 
-/** Automatic queues (E1) in which some session waits without an offer. */
-export async function loadQueuesWithOfferableSessions(db: Db): Promise<QueueRouting[]> {
-  const rows = await db
-    .selectFrom('queues')
-    .selectAll()
-    .where(sql.raw<boolean>(AUTOMATIC_QUEUE_PREDICATE))
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('sessions')
-          .select('sessions.id')
-          .whereRef('sessions.queue_id', '=', 'queues.id')
-          .where(sql.raw<boolean>(OFFERABLE_SESSION_PREDICATE)),
-      ),
-    )
-    .execute();
-  return rows.map(toQueueRouting);
+function toTeamQueue(row: QueueRow & { team_members: number | string | bigint }): TeamQueue {
+  return { queue: toQueueRouting(row), team: { teamId: row.team_id, members: Number(row.team_members) } };
+}
+
+/** Routing settings of the given queues (configuration: as many as there are teams), with their teams. */
+export async function loadQueuesById(db: Db, ids: readonly string[]): Promise<TeamQueue[]> {
+  if (ids.length === 0) return [];
+  return (await queuesIn.all(db, ids)).map(toTeamQueue);
+}
+
+/** Automatic queues (E1) in which some session waits without an offer, with their teams. */
+export async function loadQueuesWithOfferableSessions(db: Db): Promise<TeamQueue[]> {
+  return (await queuesWithOfferableSessions.all(db)).map(toTeamQueue);
 }
 
 /** The skill tree and who holds what; `repIds` limits the rep levels read to those reps. */
 export async function loadSkills(db: Db, repIds?: readonly string[]): Promise<SkillData> {
-  const levelsQuery = db.selectFrom('rep_skills').select(['user_id', 'skill_id', 'level']);
-  const [skills, levels] = await Promise.all([
-    skillTree.all(db),
-    repIds === undefined
-      ? levelsQuery.execute()
-      : repIds.length === 0
-        ? Promise.resolve([])
-        : repSkillsIn.all(db, repIds),
-  ]);
+  let skills: { id: string; parent_id: string | null; root_rank: number | null }[];
+  let levels: { user_id: string; skill_id: string; level: string }[];
+  if (repIds === undefined) {
+    [skills, levels] = await Promise.all([skillTree.all(db), db.selectFrom('rep_skills').select(['user_id', 'skill_id', 'level']).execute()]);
+  } else if (repIds.length === 0) {
+    [skills, levels] = [await skillTree.all(db), []];
+  } else {
+    const rows = await skillsAndLevelsIn.all(db, repIds);
+    skills = rows.filter((r) => r.user_id === null);
+    levels = rows.flatMap((r) => (r.user_id === null ? [] : [{ user_id: r.user_id, skill_id: r.id, level: r.level ?? '' }]));
+  }
   const tree = new Map(skills.map((s) => [s.id, { id: s.id, parentId: s.parent_id, rank: s.root_rank }]));
   const repSkills = new Map<string, Map<string, AdminSkillLevel>>();
   for (const l of levels) {
@@ -323,12 +354,9 @@ async function withExclusions(
 ): Promise<SessionSnapshot[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [exclusions, participants] = await Promise.all([
-    exclusionsOf.all(db, ids),
-    participantsIn.all(db, ids),
-  ]);
-  const excluded = groupBy(exclusions, (e) => e.session_id, (e) => e.rep_id);
-  const joined = groupBy(participants, (p) => p.session_id, (p) => p.user_id);
+  const blockers = await blockersIn.all(db, ids);
+  const excluded = groupBy(blockers.filter((b) => Number(b.excluded) === 1), (e) => e.session_id, (e) => e.user_id);
+  const joined = groupBy(blockers.filter((b) => Number(b.excluded) === 0), (p) => p.session_id, (p) => p.user_id);
   return rows.map((r) => ({
     id: r.id,
     queueId: r.queue_id!,

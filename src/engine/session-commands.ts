@@ -16,6 +16,9 @@ import { armWaitingRule, WAITING_RULE_TIMER } from './queue-moves.js';
 import { endOpenInvitations } from './invitation-commands.js';
 import { rescindIfUnavailable } from './availability-commands.js';
 import { rescindOffers } from './rescind-offers.js';
+import { prepared } from '../store/queries/prepared.js';
+import type { Db } from '../store/store.js';
+import { sql } from 'kysely';
 
 export type Origin = 'session_key' | 'rep_list' | 'issue' | 'button' | 'chat' | 'api';
 
@@ -97,11 +100,36 @@ export async function createSession(ctx: CommandContext, input: CreateSessionInp
 
 /** Loads a session for a command, refusing unknown (not_found) and ended ones (L2). */
 export async function loadLiveSession(ctx: CommandContext, sessionId: string): Promise<SessionRow> {
-  const session = await findSession(ctx.tx, sessionId);
+  return live(await findSession(ctx.tx, sessionId));
+}
+
+function live(session: SessionRow | undefined): SessionRow {
   if (!session) throw new LobbyError('not_found', 'That session does not exist.');
   if (session.state === 'ended') throw new LobbyError('session_ended', 'That session has already ended.');
   return session;
 }
+
+/**
+ * The row findSession reads, and whether any offer about the session is pending (its own or
+ * an invitation's) and whether it has an open invitation: an end that finds neither has
+ * nothing to rescind or end, and skips the two reads that would find nothing. The states
+ * are literals: SQLite compiles a statement again on every run when a bound value could
+ * decide whether a partial index applies (`invitations_offerable` is on `state = 'open'`).
+ */
+const sessionToEnd = prepared((db: Db, id: string) =>
+  db
+    .selectFrom('sessions')
+    .selectAll()
+    .select((eb) => [
+      eb
+        .exists(eb.selectFrom('offers').select('offers.id').whereRef('offers.session_id', '=', 'sessions.id').where('offers.state', '=', sql.lit('pending')))
+        .as('lobby_pending_offers'),
+      eb
+        .exists(eb.selectFrom('invitations').select('invitations.id').whereRef('invitations.session_id', '=', 'sessions.id').where('invitations.state', '=', sql.lit('open')))
+        .as('lobby_open_invitations'),
+    ])
+    .where('id', '=', id),
+);
 
 /** Q6: the queues this rep may see and act on. */
 export async function repQueueIds(ctx: Pick<CommandContext, 'tx'>, repId: string): Promise<string[]> {
@@ -175,9 +203,12 @@ export async function cancelQueueTimers(ctx: CommandContext, sessionId: string):
   await ctx.cancelTimers(WAITING_RULE_TIMER, sessionId);
 }
 
+const loadSince = prepared((db: Db, repId: string, at: number) => db.updateTable('presence').set({ load_since: at }).where('user_id', '=', repId));
+const timersOf = prepared((db: Db, ref: string) => db.deleteFrom('timers').where('ref', '=', ref));
+
 /** E3 (3): a rep's load changed; they have been at the new load since now. */
 export async function touchLoad(ctx: CommandContext, repId: string): Promise<void> {
-  await ctx.tx.updateTable('presence').set({ load_since: ctx.now }).where('user_id', '=', repId).execute();
+  await loadSince.execute(ctx.tx, repId, ctx.now);
 }
 
 export type Speaker = { kind: 'rep'; repId: string } | { kind: 'customer' };
@@ -213,7 +244,9 @@ export async function endSession(
   by: Speaker | { kind: 'api' } | { kind: 'system' },
   reason: EndReason,
 ): Promise<SessionRow> {
-  const session = await loadLiveSession(ctx, sessionId);
+  const read = await sessionToEnd.first(ctx.tx, sessionId);
+  const { lobby_pending_offers: pendingOffers, lobby_open_invitations: openInvitations, ...row } = read ?? { lobby_pending_offers: 0, lobby_open_invitations: 0 };
+  const session = live(read === undefined ? undefined : (row as SessionRow));
   if (by.kind === 'rep' && session.owner_id !== by.repId) {
     // S2: only the owner ends a session.
     throw new LobbyError('forbidden', 'Only the owner of the session can end it.');
@@ -221,9 +254,10 @@ export async function endSession(
   const participants = await participantsOf(ctx.tx, sessionId);
   await updateSession(ctx.tx, sessionId, { state: 'ended', queue_id: null, ended_at: ctx.now, end_reason: reason });
   // E9, S4: the session's pending offer goes, and so do those of its invitations, which end.
-  const rescinded = await rescindOffers(ctx, { sessionId }, 'session_ended');
-  await endOpenInvitations(ctx, sessionId, 'session_ended');
-  await ctx.tx.deleteFrom('timers').where('ref', '=', sessionId).execute();
+  // (SQLite answers 0 or 1, PostgreSQL false or true.)
+  const rescinded = Number(pendingOffers) === 0 ? 0 : await rescindOffers(ctx, { sessionId }, 'session_ended');
+  if (Number(openInvitations) !== 0) await endOpenInvitations(ctx, sessionId, 'session_ended');
+  await timersOf.execute(ctx.tx, sessionId);
   await ctx.emit({
     type: 'session.ended',
     sessionId,

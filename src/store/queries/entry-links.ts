@@ -1,5 +1,6 @@
 /** C4 support buttons and C5 click-to-chat links. */
 import type { Db } from '../store.js';
+import { rowLimit } from './row-limit.js';
 import type { EntryLinkRow } from '../schema.js';
 
 export async function insertEntryLink(tx: Db, row: EntryLinkRow): Promise<void> {
@@ -20,5 +21,5 @@ export function listEntryLinks(db: Db, kind: string, repId: string | null, limit
   if (repId !== null) {
     q = q.where((eb) => eb.or([eb('created_by', '=', repId), eb.and([eb('target_kind', '=', 'rep'), eb('target_id', '=', repId)])]));
   }
-  return q.orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
+  return q.orderBy('created_at', 'desc').orderBy('id').limit(rowLimit(limit)).execute();
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../store.js';
 import type { EventRow } from '../schema.js';
 import { prepared } from './prepared.js';
+import { rowLimit } from './row-limit.js';
 
 /** An event as the rest of the server sees it: JSON payload parsed. */
 export interface LobbyEvent {
@@ -57,7 +58,7 @@ export async function appendEvent(tx: Db, at: number, event: NewEvent): Promise<
 }
 
 const eventsAfterSeq = prepared((db: Db, afterSeq: number, limit: number) =>
-  db.selectFrom('events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit),
+  db.selectFrom('events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(rowLimit(limit)),
 );
 
 export async function eventsAfter(db: Db, afterSeq: number, limit: number): Promise<LobbyEvent[]> {

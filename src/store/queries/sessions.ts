@@ -2,6 +2,7 @@ import type { Db } from '../store.js';
 import type { NewSession, SessionRow, SessionTable } from '../schema.js';
 import type { Updateable } from 'kysely';
 import { isPlainValue, prepared, PreparedQuery } from './prepared.js';
+import { rowLimit } from './row-limit.js';
 
 /** Every column, in the order the prepared insert lists them. */
 const SESSION_COLUMNS = [
@@ -78,7 +79,7 @@ export function waitingInQueues(db: Db, queueIds: string[], limit = 500): Promis
     .orderBy('priority', 'desc')
     .orderBy('waiting_since', 'asc')
     .orderBy('id', 'asc')
-    .limit(limit)
+    .limit(rowLimit(limit))
     .execute();
 }
 
