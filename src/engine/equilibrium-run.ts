@@ -19,19 +19,21 @@ import type { Db } from '../store/store.js';
 import type { CommandContext } from './command-runner.js';
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { AUTOMATIC_QUEUE_PREDICATE, FREE_REP_PREDICATE, OFFERABLE_SESSION_PREDICATE } from '../store/migrations/0004-routing-indexes.js';
+import { AUTOMATIC_QUEUE_PREDICATE, FREE_REP_PREDICATE } from '../store/migrations/0004-routing-indexes.js';
 import { OFFERABLE_INVITATION_PREDICATE } from '../store/migrations/0007-invitation-offers.js';
 import { siteSettings } from '../store/queries/directory.js';
 import { prepared } from '../store/queries/prepared.js';
 import { rowLimit } from '../store/queries/row-limit.js';
 import { FIRST_HEAD_PAGE, QueueHead } from './queue-head.js';
 import {
+  isPostgres,
   loadConnectedReps,
   loadFreeReps,
   loadQueuesById,
   loadQueuesWithOfferableSessions,
   loadQueueTeam,
   loadSkills,
+  queueHasOfferableSession,
   type QueueTeam,
   type RepQueryOptions,
   type TeamQueue,
@@ -258,9 +260,26 @@ async function startWork(pass: Pass): Promise<QueueWork[]> {
     .filter((w) => w.free.length > 0);
 }
 
-/** Whether any rep is free (uncorrelated: evaluated once per statement, from the `presence_free` index). */
-const anyFreeRep = (eb: ExpressionBuilder<Database, keyof Database>) =>
-  eb.exists(eb.selectFrom('presence').select('presence.user_id').where(sql.raw<boolean>(FREE_REP_PREDICATE)));
+/**
+ * Whether any rep is free (uncorrelated: evaluated once per statement): the first row of
+ * the `presence_free` index, read in its order. Not an `exists`: PostgreSQL plans that for
+ * the first row of the scan that looks cheapest and, guessing that a third of the reps
+ * pass `active_sessions < session_limit`, scanned presence from its start, reading half the
+ * logged-in reps on average when one is free (1.7 ms of the work probe at 10,000 reps).
+ */
+const anyFreeRep = (db: Db) => (eb: ExpressionBuilder<Database, keyof Database>) =>
+  eb(
+    eb
+      .selectFrom('presence')
+      .select(sql.lit(1).as('one'))
+      .where(sql.raw<boolean>(FREE_REP_PREDICATE))
+      .orderBy('presence.active_sessions')
+      .orderBy('presence.load_since')
+      .orderBy(isPostgres(db) ? sql`presence.user_id collate "C"` : sql`presence.user_id`)
+      .limit(sql.lit(1)),
+    'is not',
+    null,
+  );
 
 /**
  * One statement for what a pass starts from: how many reps are free (up to `upTo`, from
@@ -280,19 +299,15 @@ const workProbe = prepared((db: Db, upTo: number) =>
         .select([sql.lit('invitation').as('kind'), 'queue_id', sql.lit(0).as('n')])
         .distinct()
         .where(sql.raw<boolean>(OFFERABLE_INVITATION_PREDICATE))
-        .where((wb) => anyFreeRep(wb)),
+        .where(anyFreeRep(db)),
     )
     .unionAll((eb) =>
       eb
         .selectFrom('queues')
         .select([sql.lit('session').as('kind'), 'queues.id as queue_id', sql.lit(0).as('n')])
         .where(sql.raw<boolean>(AUTOMATIC_QUEUE_PREDICATE))
-        .where((wb) => anyFreeRep(wb))
-        .where((wb) =>
-          wb.exists(
-            wb.selectFrom('sessions').select('sessions.id').whereRef('sessions.queue_id', '=', 'queues.id').where(sql.raw<boolean>(OFFERABLE_SESSION_PREDICATE)),
-          ),
-        ),
+        .where(anyFreeRep(db))
+        .where(queueHasOfferableSession(db)),
     ),
 );
 
