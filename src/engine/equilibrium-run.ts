@@ -282,10 +282,32 @@ const anyFreeRep = (db: Db) => (eb: ExpressionBuilder<Database, keyof Database>)
   );
 
 /**
+ * Whether the outer query's queue holds an offerable invitation: the first row of its
+ * range of `invitations_offerable`, in that index's order, as queueHasOfferableSession
+ * does for sessions. Asked per automatic queue (S1: only those offer invitations), so the
+ * probe costs the same however many invitations are open; a `distinct` over the
+ * offerable invitations read every one of them.
+ */
+const queueHasOfferableInvitation = (db: Db) => (eb: ExpressionBuilder<Database, 'queues'>) =>
+  eb(
+    eb
+      .selectFrom('invitations')
+      .select(sql.lit(1).as('one'))
+      .whereRef('invitations.queue_id', '=', 'queues.id')
+      .where(sql.raw<boolean>(OFFERABLE_INVITATION_PREDICATE))
+      .orderBy('invitations.priority', 'desc')
+      .orderBy('invitations.created_at')
+      .orderBy(isPostgres(db) ? sql`invitations.id collate "C"` : sql`invitations.id`)
+      .limit(sql.lit(1)),
+    'is not',
+    null,
+  );
+
+/**
  * One statement for what a pass starts from: how many reps are free (up to `upTo`, from
  * the `presence_free` index alone: disabled users are not told apart, so an upper bound,
- * exact when 0), the queues holding an offerable invitation (`invitations_offerable`) and
- * the automatic queues holding an offerable session (the ids of
+ * exact when 0), the automatic queues holding an offerable invitation and those holding
+ * an offerable session (the ids of
  * loadQueuesWithOfferableSessions), with the partial indexes' own predicates. With no rep
  * free the pass makes no offer: the queues are then not looked at.
  */
@@ -295,11 +317,11 @@ const workProbe = prepared((db: Db, upTo: number) =>
     .select((eb) => [sql.lit('free').as('kind'), sql<string | null>`null`.as('queue_id'), eb.fn.countAll<number | string | bigint>().as('n')])
     .unionAll((eb) =>
       eb
-        .selectFrom('invitations')
-        .select([sql.lit('invitation').as('kind'), 'queue_id', sql.lit(0).as('n')])
-        .distinct()
-        .where(sql.raw<boolean>(OFFERABLE_INVITATION_PREDICATE))
-        .where(anyFreeRep(db)),
+        .selectFrom('queues')
+        .select([sql.lit('invitation').as('kind'), 'queues.id as queue_id', sql.lit(0).as('n')])
+        .where(sql.raw<boolean>(AUTOMATIC_QUEUE_PREDICATE))
+        .where(anyFreeRep(db))
+        .where(queueHasOfferableInvitation(db)),
     )
     .unionAll((eb) =>
       eb
