@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { sql } from 'kysely';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { CommandContext, CommandRunner } from './command-runner.js';
@@ -96,7 +97,8 @@ export class TimerDispatcher {
           .where('due_at', '<=', now)
           .orderBy('due_at')
           .orderBy('id')
-          .limit(BATCH)
+          // A literal: SQLite compiles a statement whose LIMIT is a bound parameter anew on every run (row-limit.ts).
+          .limit(sql.lit(BATCH))
           .execute();
         for (const timer of due) await this.runOne(timer);
         if (due.length < BATCH) break;
