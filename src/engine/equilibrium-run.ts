@@ -20,10 +20,10 @@ import type { CommandContext } from './command-runner.js';
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { AUTOMATIC_QUEUE_PREDICATE, FREE_REP_PREDICATE } from '../store/migrations/0004-routing-indexes.js';
-import { OFFERABLE_INVITATION_PREDICATE } from '../store/migrations/0007-invitation-offers.js';
 import { siteSettings } from '../store/queries/directory.js';
 import { prepared } from '../store/queries/prepared.js';
 import { rowLimit } from '../store/queries/row-limit.js';
+import { queueHasOfferableInvitation, queueHasOfferableSession } from '../store/queries/queue-probes.js';
 import { FIRST_HEAD_PAGE, QueueHead } from './queue-head.js';
 import {
   isPostgres,
@@ -33,7 +33,6 @@ import {
   loadQueuesWithOfferableSessions,
   loadQueueTeam,
   loadSkills,
-  queueHasOfferableSession,
   type QueueTeam,
   type RepQueryOptions,
   type TeamQueue,
@@ -276,28 +275,6 @@ const anyFreeRep = (db: Db) => (eb: ExpressionBuilder<Database, keyof Database>)
       .orderBy('presence.active_sessions')
       .orderBy('presence.load_since')
       .orderBy(isPostgres(db) ? sql`presence.user_id collate "C"` : sql`presence.user_id`)
-      .limit(sql.lit(1)),
-    'is not',
-    null,
-  );
-
-/**
- * Whether the outer query's queue holds an offerable invitation: the first row of its
- * range of `invitations_offerable`, in that index's order, as queueHasOfferableSession
- * does for sessions. Asked per automatic queue (S1: only those offer invitations), so the
- * probe costs the same however many invitations are open; a `distinct` over the
- * offerable invitations read every one of them.
- */
-const queueHasOfferableInvitation = (db: Db) => (eb: ExpressionBuilder<Database, 'queues'>) =>
-  eb(
-    eb
-      .selectFrom('invitations')
-      .select(sql.lit(1).as('one'))
-      .whereRef('invitations.queue_id', '=', 'queues.id')
-      .where(sql.raw<boolean>(OFFERABLE_INVITATION_PREDICATE))
-      .orderBy('invitations.priority', 'desc')
-      .orderBy('invitations.created_at')
-      .orderBy(isPostgres(db) ? sql`invitations.id collate "C"` : sql`invitations.id`)
       .limit(sql.lit(1)),
     'is not',
     null,

@@ -2,7 +2,7 @@
  * Loads what the pure routing rules need, inside the command's transaction: queue
  * settings, rep snapshots, the skill tree, and waiting sessions with their exclusions.
  */
-import { PostgresAdapter, sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
+import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import type { Db } from '../store/store.js';
 import {
   AUTOMATIC_QUEUE_PREDICATE,
@@ -10,7 +10,8 @@ import {
   FREE_REP_PREDICATE,
   OFFERABLE_SESSION_PREDICATE,
 } from '../store/migrations/0004-routing-indexes.js';
-import type { Database, QueueRow } from '../store/schema.js';
+import type { QueueRow } from '../store/schema.js';
+import { queueHasOfferableSession } from '../store/queries/queue-probes.js';
 import type {
   AdminSkillLevel,
   QueueKind,
@@ -100,32 +101,6 @@ const queuesWithOfferableSessions = prepared((db: Db) =>
     .where(sql.raw<boolean>(AUTOMATIC_QUEUE_PREDICATE))
     .where(queueHasOfferableSession(db)),
 );
-
-/**
- * Whether the outer query's queue (`queues.id`) holds an offerable session: the first row
- * of its range of `sessions_offerable`, read in that index's order with LIMIT 1. Not an
- * `exists`: PostgreSQL pulls that up into a semi join and, expecting thousands of waiting
- * sessions per queue, ran it as a bitmap scan of every session of the queue before the
- * first match (0.6 ms a queue at 100,000 waiting; Equilibrium's work probe 0.6 -> 6.8 ms).
- * A scalar subquery stays a subplan planned for one row, and only sessions_offerable
- * yields this order: one index probe per queue, whatever the statistics say.
- */
-export const queueHasOfferableSession = (db: Db) => (eb: ExpressionBuilder<Database, 'queues'>) =>
-  eb(
-    eb
-      .selectFrom('sessions')
-      .select(sql.lit(1).as('one'))
-      .whereRef('sessions.queue_id', '=', 'queues.id')
-      .where(sql.raw<boolean>(OFFERABLE_SESSION_PREDICATE))
-      .orderBy('sessions.priority', 'desc')
-      .orderBy('sessions.waiting_since')
-      .orderBy(isPostgres(db) ? sql`sessions.id collate "C"` : sql`sessions.id`)
-      // A literal: SQLite re-plans a statement whose LIMIT is a bound parameter (row-limit.ts).
-      .limit(sql.lit(1)),
-    'is not',
-    null,
-  );
-
 
 export function toQueueRouting(q: QueueRow): QueueRouting {
   return {
