@@ -42,7 +42,8 @@ const WRITERS = 64;
 /**
  * The same transactions from WRITERS loops at once, each starting its next as soon as its
  * last was answered: what the store allows when commands may share commits (on SQLite,
- * ADR 0002; on PostgreSQL, the pool's connections commit side by side).
+ * ADR 0002). On PostgreSQL the routing lock still runs them one at a time; what they gain
+ * there is that the next one's BEGIN and lock request already wait at the server.
  */
 async function concurrentInserts(store: Store, seconds: number, lastId: number, payload: string): Promise<{ txPerSec: number; writers: number; perCommit: number }> {
   let id = lastId;
