@@ -35,6 +35,22 @@ function frameOf(e: LobbyEvent): Buffer {
 const TEXT = { binary: false } as const;
 
 /**
+ * `config.changed` reaches every console, so that each reads its queues again (an admin may
+ * have added its rep to a team, or taken them out). Only the admin who made the change is
+ * told what changed and by whom; the others learn that something did.
+ */
+const announcements = new WeakMap<LobbyEvent, Buffer>();
+function frameFor(e: LobbyEvent, repId: string): Buffer {
+  if (e.type !== 'config.changed' || e.repId === repId) return frameOf(e);
+  let frame = announcements.get(e);
+  if (frame === undefined) {
+    frame = Buffer.from(JSON.stringify({ type: 'event', event: { ...e, data: { changeId: e.data.changeId } } }));
+    announcements.set(e, frame);
+  }
+  return frame;
+}
+
+/**
  * Frames for one console are held until the event loop has handled the I/O at hand
  * (setImmediate) and then written in one system call: the events of one command, and under
  * load those of every command that finished meanwhile, instead of one write per event per
@@ -98,7 +114,7 @@ class RepFeed {
   private visible(e: LobbyEvent): boolean {
     const joins = e.type === 'session.accepted' || e.type === 'participant.joined';
     if (joins && e.repId === this.repId && e.sessionId) this.mySessions.add(e.sessionId);
-    if (e.type === 'rep.state') return true;
+    if (e.type === 'rep.state' || e.type === 'config.changed') return true;
     if (e.repId === this.repId) return true;
     if (isOffer(e)) return false;
     if (e.queueId !== null && this.queues.has(e.queueId)) return true;
@@ -109,12 +125,12 @@ class RepFeed {
     if (e.seq <= this.lastSent || !this.visible(e)) return;
     this.lastSent = e.seq;
     corked(this.socket);
-    this.socket.send(frameOf(e), TEXT);
+    this.socket.send(frameFor(e, this.repId), TEXT);
   }
 
   private send(e: LobbyEvent): void {
     this.sent.add(e.seq);
-    this.socket.send(frameOf(e), TEXT);
+    this.socket.send(frameFor(e, this.repId), TEXT);
   }
 
   hello(seq: number): void {
@@ -165,8 +181,11 @@ class RepFanout {
   private readonly byQueue = new Map<string, Set<Console>>();
   private readonly bySession = new Map<string, Set<Console>>();
 
-  constructor(bus: Engine['bus']) {
-    bus.subscribe((e) => this.publish(e));
+  /** The last re-read of the consoles' queues after a `config.changed` (one at a time). */
+  private rereading: Promise<void> = Promise.resolve();
+
+  constructor(private readonly engine: Engine) {
+    engine.bus.subscribe((e) => this.publish(e));
   }
 
   /** A new console: it holds every event until `ready`. */
@@ -195,8 +214,35 @@ class RepFanout {
     for (const s of c.feed.mySessions) unindex(this.bySession, s, c);
   }
 
+  /**
+   * Q6 after an admin change: every console reads the queues its rep now sees, and is
+   * indexed under them. Meanwhile it holds its events, as before its `hello`, and then
+   * takes those its new queues let it see: nothing of a queue it joined is missed.
+   */
+  private rereadQueues(): void {
+    const consoles = [...this.all].filter((c) => c.pending === null);
+    for (const c of consoles) {
+      c.pending = [];
+      this.waiting.add(c);
+      for (const q of c.feed.queues) unindex(this.byQueue, q, c);
+    }
+    this.rereading = this.rereading.then(async () => {
+      for (const c of consoles) {
+        if (!this.all.has(c)) continue;
+        // A console whose queues cannot be read keeps those it had; it is not left holding.
+        await c.feed.load(this.engine).catch(() => undefined);
+        this.ready(c);
+      }
+    });
+  }
+
   private publish(e: LobbyEvent): void {
     for (const c of this.waiting) c.pending?.push(e);
+    if (e.type === 'config.changed') {
+      for (const c of this.all) if (c.pending === null) this.deliver(c, e);
+      this.rereadQueues();
+      return;
+    }
     if (e.type === 'rep.state') {
       for (const c of this.byRep.get(e.repId ?? '') ?? []) {
         try {
@@ -217,7 +263,8 @@ class RepFanout {
     }
     if (e.queueId !== null) for (const c of this.byQueue.get(e.queueId) ?? []) targets.add(c);
     if (e.sessionId !== null) for (const c of this.bySession.get(e.sessionId) ?? []) targets.add(c);
-    for (const c of targets) this.deliver(c, e);
+    // A console re-reading its queues holds this event (above) and takes it when ready, in order.
+    for (const c of targets) if (c.pending === null) this.deliver(c, e);
   }
 
   private deliver(c: Console, e: LobbyEvent): void {
@@ -251,7 +298,7 @@ function unindex(map: Map<string, Set<Console>>, key: string, c: Console): void 
 
 export async function repGateway(app: FastifyInstance, opts: { engine: Engine }): Promise<void> {
   const { engine } = opts;
-  const fanout = new RepFanout(engine.bus);
+  const fanout = new RepFanout(engine);
   await app.register(cobrowseRecordingRoutes, { engine });
   app.get('/ws/rep', { websocket: true, schema: { hide: true } }, async (socket, request) => {
     // Listen before the first await: ws drops messages that arrive with no listener, and a
