@@ -3,47 +3,25 @@
  * Routing commands are serialized by the advisory lock; events reach every node.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { STORE_KINDS, TEST_PG_URL } from '../support/test-stores.js';
 import { RepClient, startIssueSession } from '../support/lobby-harness.js';
-import { startLobby, type RunningLobby } from '../../src/main.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
-import { importSiteConfig } from '../../src/config/import-config.js';
-import { FIXTURE_SITE } from '../support/fixture-site.js';
-
-const AUTOMATIC_SITE = {
-  ...FIXTURE_SITE,
-  teams: FIXTURE_SITE.teams.map((t) => ({ ...t, algorithm: 'least_busy', offerTimeoutSeconds: 30 })),
-};
+import type { RunningLobby } from '../../src/main.js';
+import { AUTOMATIC_SITE } from '../support/fixture-site.js';
+import { dropSchema, seededSchema, startPostgresNode } from '../support/postgres-nodes.js';
 
 describe.skipIf(!STORE_KINDS.includes('postgres'))('two nodes on one PostgreSQL database', () => {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  let schema: string;
   let a: RunningLobby;
   let b: RunningLobby;
 
   beforeAll(async () => {
-    const seed = await openPostgresStore({ url: TEST_PG_URL, schema });
-    await importSiteConfig(seed, AUTOMATIC_SITE, Date.now());
-    await seed.close();
-    const start = async () =>
-      startLobby({
-        host: '127.0.0.1',
-        port: 0,
-        dataDir: '',
-        demo: false,
-        logLevel: 'silent',
-        store: await openPostgresStore({ url: TEST_PG_URL, schema, poolSize: 4 }),
-      });
-    [a, b] = await Promise.all([start(), start()]);
+    schema = await seededSchema(TEST_PG_URL, AUTOMATIC_SITE);
+    [a, b] = await Promise.all([startPostgresNode(TEST_PG_URL, schema), startPostgresNode(TEST_PG_URL, schema)]);
   });
 
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
-    const client = new pg.Client({ connectionString: TEST_PG_URL });
-    await client.connect();
-    await client.query(`drop schema if exists ${schema} cascade`);
-    await client.end();
+    if (schema) await dropSchema(TEST_PG_URL, schema);
   });
 
   it('a session created on one node reaches a console connected to the other, with its offer', async () => {

@@ -5,24 +5,18 @@
  * connections go as if each had closed. Driven by an injected liveness clock: nothing sleeps.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importSiteConfig } from '../../src/config/import-config.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { startLobby, type RunningLobby } from '../../src/main.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
 import type { Db } from '../../src/store/store.js';
-import { FIXTURE_SITE } from '../support/fixture-site.js';
+import { AUTOMATIC_SITE, FIXTURE_SITE } from '../support/fixture-site.js';
+import { dropSchema, seededSchema, startPostgresNode } from '../support/postgres-nodes.js';
 import { RepClient, startIssueSession } from '../support/lobby-harness.js';
 import { STORE_KINDS, TEST_PG_URL, openTestStore } from '../support/test-stores.js';
 
-const AUTOMATIC_SITE = {
-  ...FIXTURE_SITE,
-  teams: FIXTURE_SITE.teams.map((t) => ({ ...t, algorithm: 'least_busy', offerTimeoutSeconds: 30 })),
-};
 const TIMEOUT_MS = 45_000;
 /** No automatic beats: the tests call livenessTick() when they want one. */
 const NEVER = 3_600_000;
@@ -42,29 +36,13 @@ describe.skipIf(!STORE_KINDS.includes('postgres'))('nodes on one PostgreSQL data
   });
 
   async function freshSchema(): Promise<string> {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    const seed = await openPostgresStore({ url: TEST_PG_URL, schema });
-    await importSiteConfig(seed, AUTOMATIC_SITE, Date.now());
-    await seed.close();
-    cleanup.push(async () => {
-      const client = new pg.Client({ connectionString: TEST_PG_URL });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    });
+    const schema = await seededSchema(TEST_PG_URL, AUTOMATIC_SITE);
+    cleanup.push(() => dropSchema(TEST_PG_URL, schema));
     return schema;
   }
 
   async function node(schema: string, liveness: ManualClock): Promise<RunningLobby> {
-    const lobby = await startLobby({
-      host: '127.0.0.1',
-      port: 0,
-      dataDir: '',
-      demo: false,
-      logLevel: 'silent',
-      store: await openPostgresStore({ url: TEST_PG_URL, schema, poolSize: 4 }),
-      liveness: { clock: liveness, heartbeatMs: NEVER, timeoutMs: TIMEOUT_MS },
-    });
+    const lobby = await startPostgresNode(TEST_PG_URL, schema, { liveness: { clock: liveness, heartbeatMs: NEVER, timeoutMs: TIMEOUT_MS } });
     cleanup.push(() => lobby.close());
     return lobby;
   }

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../support/test-stores.js';
 import { RepClient, startIssueSession, startTestLobby, type TestLobby } from '../support/lobby-harness.js';
-import { FIXTURE_SITE } from '../support/fixture-site.js';
+import { AUTOMATIC_SITE } from '../support/fixture-site.js';
 
-const AUTOMATIC_SITE = {
-  ...FIXTURE_SITE,
-  teams: FIXTURE_SITE.teams.map((t) => ({ ...t, algorithm: 'least_busy', offerTimeoutSeconds: 30 })),
-};
 
 describe.each(STORE_KINDS)('the rep feed on %s', (kind) => {
   let t: TestLobby;

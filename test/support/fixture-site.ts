@@ -27,3 +27,9 @@ export const FIXTURE_SITE = {
     { code: 'internal', title: 'Internal only', team: 'helpdesk', priority: 0, showOnPortal: false },
   ],
 };
+
+/** The fixture site with every team routing automatically (least_busy, offers of 30 s). */
+export const AUTOMATIC_SITE = {
+  ...FIXTURE_SITE,
+  teams: FIXTURE_SITE.teams.map((t) => ({ ...t, algorithm: 'least_busy', offerTimeoutSeconds: 30 })),
+};

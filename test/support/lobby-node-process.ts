@@ -3,17 +3,9 @@
  * so that a test can kill it the hard way (SIGKILL: no socket is closed, no row updated).
  * Prints one JSON line {url, nodeId} once it listens.
  */
-import { startLobby } from '../../src/main.js';
-import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { startPostgresNode } from './postgres-nodes.js';
 
 const [url, schema] = process.argv.slice(2);
 if (!url || !schema) throw new Error('usage: lobby-node-process.ts <postgres url> <schema>');
-const lobby = await startLobby({
-  host: '127.0.0.1',
-  port: 0,
-  dataDir: '',
-  demo: false,
-  logLevel: 'silent',
-  store: await openPostgresStore({ url, schema, poolSize: 2 }),
-});
+const lobby = await startPostgresNode(url, schema, { poolSize: 2 });
 process.stdout.write(`${JSON.stringify({ url: lobby.url, nodeId: lobby.engine.nodeId })}\n`);
