@@ -23,10 +23,10 @@ import { AUTOMATIC_QUEUE_PREDICATE, FREE_REP_PREDICATE } from '../store/migratio
 import { siteSettings } from '../store/queries/directory.js';
 import { prepared } from '../store/queries/prepared.js';
 import { rowLimit } from '../store/queries/row-limit.js';
+import { idOrder } from '../store/queries/id-order.js';
 import { queueHasOfferableInvitation, queueHasOfferableSession } from '../store/queries/queue-probes.js';
 import { FIRST_HEAD_PAGE, QueueHead } from './queue-head.js';
 import {
-  isPostgres,
   loadConnectedReps,
   loadFreeReps,
   loadQueuesById,
@@ -274,7 +274,7 @@ const anyFreeRep = (db: Db) => (eb: ExpressionBuilder<Database, keyof Database>)
       .where(sql.raw<boolean>(FREE_REP_PREDICATE))
       .orderBy('presence.active_sessions')
       .orderBy('presence.load_since')
-      .orderBy(isPostgres(db) ? sql`presence.user_id collate "C"` : sql`presence.user_id`)
+      .orderBy(idOrder(db, 'presence.user_id'))
       .limit(sql.lit(1)),
     'is not',
     null,

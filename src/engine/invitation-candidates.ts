@@ -7,7 +7,8 @@ import type { SessionSnapshot } from '../core/routing-types.js';
 import { OFFERABLE_INVITATION_PREDICATE } from '../store/migrations/0007-invitation-offers.js';
 import { rowLimit } from '../store/queries/row-limit.js';
 import type { Db } from '../store/store.js';
-import { groupBy, isPostgres } from './routing-snapshot.js';
+import { groupBy } from './routing-snapshot.js';
+import { idOrder } from '../store/queries/id-order.js';
 
 /**
  * S1: the first `limit` open invitations of one queue in Q4 order (after skipping
@@ -24,7 +25,7 @@ export async function loadInvitationHead(db: Db, queueId: string, limit: number,
     .where(sql.raw<boolean>(OFFERABLE_INVITATION_PREDICATE))
     .orderBy('priority', 'desc')
     .orderBy('created_at')
-    .orderBy(isPostgres(db) ? sql`id collate "C"` : sql`id`)
+    .orderBy(idOrder(db, 'id'))
     .limit(rowLimit(limit))
     .offset(rowLimit(offset))
     .execute();

@@ -2,7 +2,7 @@
  * Loads what the pure routing rules need, inside the command's transaction: queue
  * settings, rep snapshots, the skill tree, and waiting sessions with their exclusions.
  */
-import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../store/store.js';
 import {
   AUTOMATIC_QUEUE_PREDICATE,
@@ -12,6 +12,7 @@ import {
 } from '../store/migrations/0004-routing-indexes.js';
 import type { QueueRow } from '../store/schema.js';
 import { queueHasOfferableSession } from '../store/queries/queue-probes.js';
+import { idOrder } from '../store/queries/id-order.js';
 import type {
   AdminSkillLevel,
   QueueKind,
@@ -44,7 +45,7 @@ const queueHead = prepared((db: Db, queueId: string, limit: number, offset: numb
     .where(sql.raw<boolean>(OFFERABLE_SESSION_PREDICATE))
     .orderBy('priority', 'desc')
     .orderBy('waiting_since')
-    .orderBy(isPostgres(db) ? sql`id collate "C"` : sql`id`)
+    .orderBy(idOrder(db, 'id'))
     .limit(rowLimit(limit))
     .offset(rowLimit(offset)),
 );
@@ -238,11 +239,6 @@ async function repsByLoad(db: Db, predicate: string, options: RepQueryOptions): 
   const rows = unknown.length === 0 ? [] : await repRowsIn.all(db, unknown);
   const fresh = new Map((await snapshotsOf(db, rows, options.site)).map((r) => [r.id, r]));
   return ids.flatMap((r) => fresh.get(r.id) ?? known?.get(r.id) ?? []);
-}
-
-/** PostgreSQL sorts ids by code unit only under the "C" collation (compareIds). */
-export function isPostgres(db: Db): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 async function snapshotsOf(db: Db, rows: readonly RepRow[], knownSite?: SiteSettings): Promise<RepSnapshot[]> {

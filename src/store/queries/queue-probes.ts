@@ -10,11 +10,12 @@
  * The LIMIT is a literal: SQLite compiles a statement whose LIMIT is a bound parameter anew
  * on every run (row-limit.ts).
  */
-import { PostgresAdapter, sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
+import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Db } from '../store.js';
 import { OFFERABLE_SESSION_PREDICATE } from '../migrations/0004-routing-indexes.js';
 import { OFFERABLE_INVITATION_PREDICATE } from '../migrations/0007-invitation-offers.js';
+import { idOrder } from './id-order.js';
 
 /** The two queue-ordered partial indexes (Q4 order): `sessions_offerable`, `invitations_offerable`. */
 const QUEUE_HEADS = {
@@ -25,9 +26,7 @@ const QUEUE_HEADS = {
 function queueHasHeadRow(db: Db, table: keyof typeof QUEUE_HEADS) {
   const { predicate, since } = QUEUE_HEADS[table];
   const column = (name: string) => sql.ref(`${table}.${name}`);
-  // Ids sort by code unit (compareIds), which PostgreSQL does under the "C" collation.
-  const id = db.getExecutor().adapter instanceof PostgresAdapter ? sql`${column('id')} collate "C"` : column('id');
-  const first = sql`(select 1 from ${sql.table(table)} where ${column('queue_id')} = queues.id and ${sql.raw(predicate)} order by ${column('priority')} desc, ${column(since)}, ${id} limit 1)`;
+  const first = sql`(select 1 from ${sql.table(table)} where ${column('queue_id')} = queues.id and ${sql.raw(predicate)} order by ${column('priority')} desc, ${column(since)}, ${idOrder(db, `${table}.id`)} limit 1)`;
   return (eb: ExpressionBuilder<Database, 'queues'>): Expression<SqlBool> => eb(first, 'is not', null);
 }
 

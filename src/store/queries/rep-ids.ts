@@ -4,10 +4,11 @@
  * the few rows a snapshot needs. Ids sort by code unit (compareIds), which PostgreSQL does
  * under the "C" collation.
  */
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../store.js';
 import { PreparedQuery } from './prepared.js';
 import { rowLimit } from './row-limit.js';
+import { idOrder } from './id-order.js';
 
 /** Where a rep id read looks: every rep, a team's members one by one, or a large team along the load index. */
 export type RepIdShape = 'all' | 'members' | 'largeTeam';
@@ -31,7 +32,6 @@ export function repIdQuery(predicate: string, shape: RepIdShape, limited: boolea
 }
 
 function repIds(db: Db, predicate: string, shape: RepIdShape, teamId: string) {
-  const byId = db.getExecutor().adapter instanceof PostgresAdapter ? sql`presence.user_id collate "C"` : sql`presence.user_id`;
   const from =
     shape === 'all'
       ? db.selectFrom('presence')
@@ -51,5 +51,5 @@ function repIds(db: Db, predicate: string, shape: RepIdShape, teamId: string) {
     .where(sql.raw<boolean>(predicate))
     .orderBy(sql`presence.active_sessions`)
     .orderBy('presence.load_since')
-    .orderBy(byId);
+    .orderBy(idOrder(db, 'presence.user_id'));
 }
