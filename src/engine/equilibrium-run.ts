@@ -284,31 +284,24 @@ const anyFreeRep = (db: Db) => (eb: ExpressionBuilder<Database, keyof Database>)
  * One statement for what a pass starts from: how many reps are free (up to `upTo`, from
  * the `presence_free` index alone: disabled users are not told apart, so an upper bound,
  * exact when 0), the automatic queues holding an offerable invitation and those holding
- * an offerable session (the ids of
- * loadQueuesWithOfferableSessions), with the partial indexes' own predicates. With no rep
- * free the pass makes no offer: the queues are then not looked at.
+ * an offerable session (the ids of loadQueuesWithOfferableSessions), with the partial
+ * indexes' own predicates. With no rep free the pass makes no offer: the queues are then
+ * not looked at.
  */
-const workProbe = prepared((db: Db, upTo: number) =>
-  db
+const workProbe = prepared((db: Db, upTo: number) => {
+  const automaticQueuesHolding = (kind: 'invitation' | 'session', holds: typeof queueHasOfferableSession) =>
+    db
+      .selectFrom('queues')
+      .select([sql.lit(kind).as('kind'), 'queues.id as queue_id', sql.lit(0).as('n')])
+      .where(sql.raw<boolean>(AUTOMATIC_QUEUE_PREDICATE))
+      .where(anyFreeRep(db))
+      .where(holds(db));
+  return db
     .selectFrom((eb) => eb.selectFrom('presence').select('user_id').where(sql.raw<boolean>(FREE_REP_PREDICATE)).limit(rowLimit(upTo)).as('free'))
     .select((eb) => [sql.lit('free').as('kind'), sql<string | null>`null`.as('queue_id'), eb.fn.countAll<number | string | bigint>().as('n')])
-    .unionAll((eb) =>
-      eb
-        .selectFrom('queues')
-        .select([sql.lit('invitation').as('kind'), 'queues.id as queue_id', sql.lit(0).as('n')])
-        .where(sql.raw<boolean>(AUTOMATIC_QUEUE_PREDICATE))
-        .where(anyFreeRep(db))
-        .where(queueHasOfferableInvitation(db)),
-    )
-    .unionAll((eb) =>
-      eb
-        .selectFrom('queues')
-        .select([sql.lit('session').as('kind'), 'queues.id as queue_id', sql.lit(0).as('n')])
-        .where(sql.raw<boolean>(AUTOMATIC_QUEUE_PREDICATE))
-        .where(anyFreeRep(db))
-        .where(queueHasOfferableSession(db)),
-    ),
-);
+    .unionAll(automaticQueuesHolding('invitation', queueHasOfferableInvitation))
+    .unionAll(automaticQueuesHolding('session', queueHasOfferableSession));
+});
 
 async function probeWork(db: Db, upTo: number): Promise<{ free: number; invitations: Set<string>; sessions: Set<string> }> {
   const rows = await workProbe.all(db, upTo);
