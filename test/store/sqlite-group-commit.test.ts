@@ -55,7 +55,7 @@ describe('group commit on sqlite', () => {
     expect(after.commits - before.commits).toBe(1);
   });
 
-  it('a command one after another with the last one answered gets a commit of its own', async () => {
+  it('commands started one after another, each once the last was answered, commit one by one', async () => {
     const before = store.stats();
     for (let i = 0; i < 3; i++) await store.routingTransaction((tx) => insert(tx, 100 + i, `alone ${i}`));
     expect(store.stats().commits - before.commits).toBe(3);
